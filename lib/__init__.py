@@ -1,0 +1,1 @@
+"""Campaign Board library: store → metrics/forecast → figures/maps → pages."""
