@@ -1,0 +1,75 @@
+"""攻坚看板 Campaign Board: navigation, page config, shared sidebar, screen mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lib import assets, metrics, state, store, ui
+from lib.i18n import label, t
+
+st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon="🏗️", layout="wide")
+assets.ensure_vendor_assets(Path(__file__).parent)
+
+
+
+def registered_pages(lang: str) -> list:
+    """Every page, titled in the session's language (url paths per DESIGN.md)."""
+    return [
+        st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", url_path="overview", default=True),
+    ]
+
+
+def _stop_with(message: str, kind: str = "info") -> None:
+    getattr(st, kind)(message)
+    st.navigation(registered_pages(st.session_state.get("lang") or "zh"), position="hidden")
+    st.stop()
+
+
+url = store.database_url()
+try:
+    prepared = store.prepare_database(url)
+    campaign = store.load_campaign(url)
+except Exception as exc:  # unreachable or broken database: say so, never a traceback
+    _stop_with(t("error.database", error=type(exc).__name__ + ": " + str(exc).splitlines()[0][:200]), "error")
+if campaign.is_empty:
+    st.header(t("empty.title"))
+    _stop_with(t("empty.body", url=store.is_default_database(url) and "data/board.db" or url.split("@")[-1]))
+
+choices = state.Choices(
+    blocks=dict(zip(campaign.blocks["block_id"], campaign.blocks["name"], strict=True)),
+    teams=dict(zip(campaign.teams["team_id"], campaign.teams["name"], strict=True)),
+    first_day=campaign.first_day,
+    last_day=campaign.last_data_day,
+)
+url_filters, dropped = state.begin_run(choices)
+shell = state.shell()
+lang = st.session_state.get("lang", "zh")
+
+with st.sidebar:
+    st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
+    lang = st.session_state.get("lang") or "zh"
+    st.subheader(t("filter.header"))
+    asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
+    blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
+                            format_func=choices.blocks.get, placeholder=t("filter.all"))
+    teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
+                           format_func=choices.teams.get, placeholder=t("filter.all"))
+    ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
+                            format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
+    owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
+                          format_func=lambda v: label("own", v), placeholder=t("filter.all"))
+
+filters = state.Filters(
+    asof=asof or choices.last_day, blocks=tuple(blocks), teams=tuple(teams), ptypes=tuple(ptypes),
+    ownerships=tuple(owns), lang=lang, screen=shell["screen"], rotate=shell["rotate"], refresh=shell["refresh"],
+)
+state.set_filters(filters)
+ui.inject_css(filters.screen)
+ui.notices(dropped)
+day = metrics.day_number(choices.first_day, filters.asof)
+ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+
+nav = st.navigation(registered_pages(lang), position="hidden" if filters.screen else "sidebar")
+nav.run()

@@ -1,0 +1,145 @@
+"""Every user-visible string, keyed by short English ids (zh default, en).
+
+Add strings to ``STRINGS`` in the section of the page that uses them; keep
+both languages. ``t()`` falls back to the key itself so a missing string is
+visible rather than a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (zh, en)
+STRINGS: dict[str, tuple[str, str]] = {
+    # --- app shell --------------------------------------------------------
+    "app.title": ("攻坚看板", "Campaign Board"),
+    "app.subtitle": ("旧改征收「百日攻坚」指挥看板", "Housing-expropriation 100-day campaign board"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.map": ("地块地图", "Parcel map"),
+    "nav.progress": ("进度曲线", "Progress curves"),
+    "nav.teams": ("工作组排行", "Team leaderboard"),
+    "nav.whatif": ("推演", "What-if"),
+    "nav.data": ("数据", "Data"),
+    "nav.brief": ("日报", "Daily brief"),
+    "filter.header": ("筛选", "Filters"),
+    "filter.asof": ("截至日期", "As of"),
+    "filter.blocks": ("地块", "Blocks"),
+    "filter.teams": ("工作组", "Teams"),
+    "filter.ptypes": ("房屋用途", "Property type"),
+    "filter.ownerships": ("产权性质", "Ownership"),
+    "filter.all": ("全部", "All"),
+    "filter.lang": ("语言", "Language"),
+    "banner.asof": ("数据截至 {asof} · 第 {day} 天 / 共 100 天", "Data as of {asof} · day {day} of 100"),
+    "banner.filtered": ("已筛选：{what}", "Filtered: {what}"),
+    "notice.dropped": ("链接中的参数已忽略：{items}", "Ignored link parameters: {items}"),
+    "notice.bad_date": ("{name}={value}（不是有效日期）", "{name}={value} (not a valid date)"),
+    "notice.out_of_range": ("{name}={value}（超出数据范围 {first} 至 {last}）", "{name}={value} (outside the data, {first} to {last})"),
+    "notice.unknown_value": ("{name}={value}（无此项）", "{name}={value} (no such item)"),
+    "notice.bad_number": ("{name}={value}（应为 {low}–{high} 的整数）", "{name}={value} (expected a whole number {low}–{high})"),
+    "notice.unknown_param": ("{name}（未知参数）", "{name} (unknown parameter)"),
+    "empty.title": ("还没有数据", "No data yet"),
+    "empty.body": (
+        "当前数据库（{url}）中没有地块或住户。导入台账：在「数据」页上传，或运行 `python -m lib.ingest 台账.xlsx`；"
+        "若只想看演示，运行 `python -m lib.demo --db {url}`。",
+        "The database ({url}) has no blocks or households yet. Import a ledger on the Data page or run "
+        "`python -m lib.ingest ledger.xlsx`; for the demo campaign run `python -m lib.demo --db {url}`.",
+    ),
+    "error.database": ("无法连接数据库：{error}", "Cannot reach the database: {error}"),
+    "empty.scope": ("当前筛选下没有住户，请放宽筛选条件。", "No households match these filters; widen the selection."),
+    # --- values -----------------------------------------------------------
+    "stage.not_surveyed": ("未入户", "Not surveyed"),
+    "stage.surveyed": ("已入户调查", "Surveyed"),
+    "stage.appraised": ("已评估", "Appraised"),
+    "stage.signed": ("已签约", "Signed"),
+    "stage.sealed": ("已封房", "Sealed"),
+    "stage.handed_over": ("已交房", "Handed over"),
+    "stage.demolished": ("已拆除", "Demolished"),
+    "ptype.住宅": ("住宅", "Residential"),
+    "ptype.杂物间": ("杂物间", "Storage room"),
+    "ptype.非住宅": ("非住宅", "Non-residential"),
+    "own.私产": ("私产", "Private"),
+    "own.公产": ("公产", "Public"),
+    "own.单位产-央企": ("单位产-央企", "Institutional · central SOE"),
+    "own.单位产-省属": ("单位产-省属", "Institutional · provincial"),
+    "own.单位产-市属": ("单位产-市属", "Institutional · municipal"),
+    "status.finished": ("已完成", "Finished"),
+    "status.on_track": ("进度正常", "On track"),
+    "status.behind": ("进度滞后", "Behind"),
+    "status.stalled": ("停滞", "Stalled"),
+    "status.not_started": ("未启动", "Not started"),
+    "unit.households": ("户", "households"),
+    "unit.per_day": ("户/天", "/day"),
+    "unit.day_n": ("第 {n} 天", "day {n}"),
+    # --- overview ---------------------------------------------------------
+    "overview.title": ("总览", "Overview"),
+    "kpi.households": ("征收户数", "Households"),
+    "kpi.signed_rate": ("签约率", "Signed"),
+    "kpi.sealed_rate": ("封房率", "Sealed"),
+    "kpi.today": ("今日新增", "Today"),
+    "kpi.today_value": ("签约 +{signed} · 封房 +{sealed}", "signed +{signed} · sealed +{sealed}"),
+    "kpi.day": ("攻坚天数", "Campaign day"),
+    "kpi.day_value": ("第 {n} 天", "Day {n}"),
+    "kpi.days_left": ("剩余天数", "Days left"),
+    "kpi.of_households": ("{done} / {total} 户", "{done} of {total}"),
+    "kpi.deadline": ("截止 {deadline}", "deadline {deadline}"),
+    "kpi.overdue": ("已超期 {n} 天", "{n} days overdue"),
+    "blocks.header": ("各地块进度", "Blocks"),
+    "col.block": ("地块", "Block"),
+    "col.households": ("户数", "Households"),
+    "col.signed_rate": ("签约率", "Signed"),
+    "col.sealed_rate": ("封房率", "Sealed"),
+    "col.day_n": ("天数", "Day"),
+    "col.full_day": ("双百天数", "Double 100 % on"),
+    "col.pace": ("近7日日均封房", "7-day pace"),
+    "col.required": ("需日均封房", "Required pace"),
+    "col.today": ("今日封房", "Sealed today"),
+    "col.status": ("状态", "Status"),
+    "records.header": ("台江速度", "Records"),
+    "records.fastest": ("{name}：第 {days} 天签约率、封房率双达 100%", "{name}: signed and sealed 100 % on day {days}"),
+    "records.none": ("尚无地块实现签约、封房“双百”", "No block has reached signed and sealed 100 % yet"),
+    "records.first_full": ("首个“双百”地块", "First double 100 %"),
+    "records.team_full": ("{team}：{n} 户第 {days} 天全部封房", "{team}: all {n} households sealed by day {days}"),
+    "overdue": ("已超期", "overdue"),
+    "not_yet": ("—", "—"),
+}
+
+
+def t(key: str, lang: str | None = None, /, **values: object) -> str:
+    """The string for ``key`` in ``lang`` (default: the session's), formatted with ``values``."""
+    lang = lang or current_lang()
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[LANGS.index(lang)] if lang in LANGS else pair[0]
+    return text.format(**values) if values else text
+
+
+def label(kind: str, value: str, lang: str | None = None) -> str:
+    """A translated domain value, e.g. ``label("stage", "signed")``."""
+    key = f"{kind}.{value}"
+    return t(key, lang) if key in STRINGS else value
+
+
+def current_lang(state: Mapping[str, object] | None = None) -> str:
+    """The session's language from the ``lang`` widget (zh outside Streamlit)."""
+    if state is None:
+        try:
+            import streamlit as st
+
+            state = st.session_state
+            lang = state.get("lang")  # type: ignore[union-attr]
+        except Exception:  # outside a Streamlit run
+            return DEFAULT_LANG
+    else:
+        lang = state.get("lang")
+    return lang if lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+
+
+def pct(value: float) -> str:
+    """A share as a percentage with two decimals (DESIGN.md), '—' when undefined."""
+    if value is None or value != value:  # NaN
+        return "—"
+    return f"{value * 100:.2f}%"

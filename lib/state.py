@@ -1,0 +1,379 @@
+"""URL ⇄ filters: the share link is the state (DESIGN.md "URL contract").
+
+``?asof=2023-11-07&block=yanta-2&team=nz-xingang&ptype=住宅&lang=en&screen=1``
+
+Why not ``bind="query-params"``: Streamlit's binding writes a widget's
+*formatted label* to the URL (``block=雁塔二地块``, or ``Yanta 2`` in English),
+so a link would change with the language and break the contract's ids. Here
+every widget keeps ids as values, and :func:`bound` seeds it from the URL and
+writes it back. The pure half (:func:`parse_params`, :func:`to_params`) is
+tested without Streamlit.
+
+Streamlit drops the query string on a page switch, so the URL is written from
+inside the page run (``bound`` and :func:`publish`), and a bare URL after a
+switch never resets the session's filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from lib import schema
+from lib.i18n import t
+
+#: Parameters every page understands.
+FILTER_PARAMS = ("asof", "block", "team", "ptype", "own")
+SHELL_PARAMS = ("lang", "screen", "rotate", "refresh")
+ROTATE_RANGE = (5, 3600)
+REFRESH_RANGE = (10, 86400)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the data allows: ids (→ display names) and the as-of range."""
+
+    blocks: Mapping[str, str]
+    teams: Mapping[str, str]
+    first_day: date
+    last_day: date
+    ptypes: Sequence[str] = schema.PROPERTY_TYPES
+    ownerships: Sequence[str] = schema.OWNERSHIPS
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The board's shared view: as-of day, scope and display mode."""
+
+    asof: date
+    blocks: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    ptypes: tuple[str, ...] = ()
+    ownerships: tuple[str, ...] = ()
+    lang: str = "zh"
+    screen: bool = False
+    rotate: int | None = None
+    refresh: int | None = None
+
+    def scope(self) -> dict[str, tuple[str, ...]]:
+        """Keyword arguments for :func:`lib.metrics.filter_households`."""
+        return {"blocks": self.blocks, "teams": self.teams, "ptypes": self.ptypes, "ownerships": self.ownerships}
+
+    @property
+    def is_filtered(self) -> bool:
+        """True when any scope filter narrows the campaign."""
+        return bool(self.blocks or self.teams or self.ptypes or self.ownerships)
+
+
+@dataclass
+class Parsed:
+    """Result of parsing a query string: the filters and what was dropped."""
+
+    filters: Filters
+    notices: list[str] = field(default_factory=list)
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def _parse_int(text: str, low: int, high: int) -> int | None:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
+
+
+def parse_params(params: Mapping[str, Sequence[str]], choices: Choices) -> Parsed:
+    """Parse the shell and filter parameters; drop bad values with a notice each.
+
+    Args:
+        params: every parameter's values, as repeated in the URL.
+        choices: the ids and date range the data allows.
+
+    Returns:
+        The filters (defaults where a value was dropped) and human notices in
+        the language the URL asks for.
+    """
+    lang_values = params.get("lang", [])
+    lang = lang_values[-1] if lang_values and lang_values[-1] in ("zh", "en") else "zh"
+    notices: list[str] = []
+
+    def note(key: str, **kw: object) -> None:
+        notices.append(t(key, lang, **kw))
+
+    if lang_values and lang_values[-1] not in ("zh", "en"):
+        note("notice.unknown_value", name="lang", value=lang_values[-1])
+
+    asof = choices.last_day
+    for raw in params.get("asof", [])[-1:]:
+        parsed = _parse_date(raw)
+        if parsed is None:
+            note("notice.bad_date", name="asof", value=raw)
+        elif not choices.first_day <= parsed <= choices.last_day:
+            note("notice.out_of_range", name="asof", value=raw, first=choices.first_day, last=choices.last_day)
+        else:
+            asof = parsed
+
+    def pick(name: str, allowed: Sequence[str] | Mapping[str, str]) -> tuple[str, ...]:
+        kept = []
+        for raw in params.get(name, []):
+            if raw in allowed:
+                if raw not in kept:
+                    kept.append(raw)
+            elif raw != "":
+                note("notice.unknown_value", name=name, value=raw)
+        return tuple(kept)
+
+    screen_values = params.get("screen", [])
+    screen = bool(screen_values) and screen_values[-1] in ("1", "true", "yes")
+    if screen_values and screen_values[-1] not in ("0", "1", "true", "false", "yes", "no", ""):
+        note("notice.unknown_value", name="screen", value=screen_values[-1])
+
+    def number(name: str, bounds: tuple[int, int]) -> int | None:
+        values = params.get(name, [])
+        if not values:
+            return None
+        value = _parse_int(values[-1], *bounds)
+        if value is None:
+            note("notice.bad_number", name=name, value=values[-1], low=bounds[0], high=bounds[1])
+        return value
+
+    filters = Filters(
+        asof=asof,
+        blocks=pick("block", choices.blocks),
+        teams=pick("team", choices.teams),
+        ptypes=pick("ptype", choices.ptypes),
+        ownerships=pick("own", choices.ownerships),
+        lang=lang,
+        screen=screen,
+        rotate=number("rotate", ROTATE_RANGE),
+        refresh=number("refresh", REFRESH_RANGE),
+    )
+    return Parsed(filters, notices)
+
+
+def to_params(filters: Filters, choices: Choices, *, freeze: bool = False) -> dict[str, list[str]]:
+    """The query parameters that reproduce ``filters`` (defaults left out).
+
+    ``freeze`` keeps the as-of day even when it is the latest, so a shared
+    link shows today's numbers tomorrow too.
+    """
+    out: dict[str, list[str]] = {}
+    if freeze or filters.asof != choices.last_day:
+        out["asof"] = [filters.asof.isoformat()]
+    for name, values in (("block", filters.blocks), ("team", filters.teams), ("ptype", filters.ptypes), ("own", filters.ownerships)):
+        if values:
+            out[name] = list(values)
+    if filters.lang != "zh":
+        out["lang"] = [filters.lang]
+    if filters.screen:
+        out["screen"] = ["1"]
+    if filters.rotate:
+        out["rotate"] = [str(filters.rotate)]
+    if filters.refresh:
+        out["refresh"] = [str(filters.refresh)]
+    return out
+
+
+def query_string(params: Mapping[str, Sequence[str]]) -> str:
+    """``params`` as a URL query string (repeated keys for several values)."""
+    return urlencode([(k, v) for k, values in params.items() for v in values])
+
+
+# ---------------------------------------------------------------- Streamlit
+
+_URL_KEY = "_state_url"          # the params this run will leave in the URL
+_WRITTEN_KEY = "_state_written"  # the params last written (to tell links from page switches)
+_FILTERS_KEY = "_state_filters"
+_CHOICES_KEY = "_state_choices"
+_SHELL_KEY = "_state_shell"
+
+
+def _st() -> Any:
+    import streamlit as st
+
+    return st
+
+
+def raw_params() -> dict[str, list[str]]:
+    """The current URL's parameters, every value as a list."""
+    st = _st()
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _url_is_new(raw: Mapping[str, list[str]]) -> bool:
+    """True when the URL came from outside (a link, a reload), not our own write."""
+    st = _st()
+    written = st.session_state.get(_WRITTEN_KEY)
+    if written is None:
+        return True
+    return bool(raw) and dict(raw) != written
+
+
+def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
+    """Start a run: adopt a new URL into the session, or keep the session's view.
+
+    Returns the filters the URL asked for (before widgets) and notices for
+    anything dropped. Call once per run, in ``app.py``, before any widget.
+    """
+    st = _st()
+    raw = raw_params()
+    st.session_state[_URL_KEY] = {}
+    st.session_state[_CHOICES_KEY] = choices
+    if not _url_is_new(raw):
+        return st.session_state[_FILTERS_KEY], []
+    parsed = parse_params(raw, choices)
+    f = parsed.filters
+    st.session_state.update({
+        "asof": f.asof, "block": list(f.blocks), "team": list(f.teams),
+        "ptype": list(f.ptypes), "own": list(f.ownerships), "lang": f.lang,
+    })
+    st.session_state[_SHELL_KEY] = {"screen": f.screen, "rotate": f.rotate, "refresh": f.refresh}
+    st.session_state[_FILTERS_KEY] = f
+    st.session_state["_state_seen"] = set()
+    return f, parsed.notices
+
+
+def set_filters(filters: Filters) -> None:
+    """Record the filters the sidebar widgets produced for this run."""
+    st = _st()
+    st.session_state[_FILTERS_KEY] = filters
+    choices: Choices = st.session_state[_CHOICES_KEY]
+    st.session_state[_URL_KEY].update(to_params(filters, choices))
+
+
+def shell() -> dict[str, Any]:
+    """screen / rotate / refresh for this session."""
+    return dict(_st().session_state.get(_SHELL_KEY, {"screen": False, "rotate": None, "refresh": None}))
+
+
+def filters() -> Filters:
+    """The view every page shows; writes it to the URL (call at the top of a page)."""
+    st = _st()
+    if _FILTERS_KEY not in st.session_state:
+        _restart_through_app()
+    publish()
+    return st.session_state[_FILTERS_KEY]
+
+
+def _restart_through_app() -> None:
+    """Rerun through ``app.py`` when Streamlit ran a page file on its own.
+
+    A fresh server treats a ``pages/`` folder as legacy multipage mode until
+    the first ``st.navigation`` call, so the very first request for
+    ``/overview`` runs ``pages/overview.py`` without the shell. Clearing that
+    flag and rerunning sends the request through ``app.py`` as intended.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    _st().rerun()
+
+
+def choices() -> Choices:
+    """The ids and date range of the loaded data."""
+    return _st().session_state[_CHOICES_KEY]
+
+
+def publish() -> None:
+    """Write this run's parameters to the URL if they changed.
+
+    Must run inside the page script: Streamlit discards query-string writes
+    made by the entry script around a page switch.
+    """
+    st = _st()
+    wanted = dict(st.session_state.get(_URL_KEY, {}))
+    if raw_params() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[_WRITTEN_KEY] = wanted
+
+
+def bound(
+    widget: Callable[..., Any],
+    param: str,
+    *,
+    default: Any,
+    parse: Callable[[list[str]], Any] | None = None,
+    serialise: Callable[[Any], list[str]] | None = None,
+    options: Sequence[Any] | None = None,
+    multi: bool = False,
+    **widget_kwargs: Any,
+) -> Any:
+    """Render a page widget whose value lives in the URL as ``param``.
+
+    The widget's key is ``param``. On a new URL its value is seeded from the
+    parameter (invalid values dropped with a notice); afterwards the widget's
+    value is written back, and left out while it equals ``default``.
+    """
+    st = _st()
+    raw = raw_params()
+    seen: set[str] = st.session_state.setdefault("_state_seen", set())
+    if param in raw and (param not in seen or _url_is_new(raw)) and raw[param] != st.session_state.get(_WRITTEN_KEY, {}).get(param):
+        value = _seed_value(raw[param], default=default, parse=parse, options=options, multi=multi, param=param)
+        st.session_state[param] = value
+    elif param not in st.session_state:
+        st.session_state[param] = default
+    seen.add(param)
+    if options is not None:
+        widget_kwargs["options"] = options
+    value = widget(key=param, **widget_kwargs)
+    if value != default and value is not None:
+        if serialise is not None:
+            encoded = serialise(value)
+        elif multi:
+            encoded = [str(v) for v in value]
+        else:
+            encoded = [str(value)]
+        st.session_state[_URL_KEY][param] = encoded
+    else:
+        st.session_state[_URL_KEY].pop(param, None)
+    publish()
+    return value
+
+
+def _seed_value(
+    values: list[str], *, default: Any, parse: Callable[[list[str]], Any] | None,
+    options: Sequence[Any] | None, multi: bool, param: str,
+) -> Any:
+    st = _st()
+    lang = st.session_state.get("lang", "zh")
+    if parse is not None:
+        try:
+            return parse(values)
+        except ValueError:
+            st.toast(t("notice.dropped", lang, items=t("notice.unknown_value", lang, name=param, value=values[-1])))
+            return default
+    allowed = [str(o) for o in options or []]
+    lookup = dict(zip(allowed, options or [], strict=True))
+    kept = [lookup[v] for v in values if v in lookup]
+    dropped = [v for v in values if v not in lookup and v != ""]
+    if dropped:
+        items = "；".join(t("notice.unknown_value", lang, name=param, value=v) for v in dropped)
+        st.toast(t("notice.dropped", lang, items=items))
+    if multi:
+        return list(dict.fromkeys(kept))
+    return kept[-1] if kept else default
+
+
+def share_url(base: str, *, freeze: bool = False) -> str:
+    """The link to the current view; ``freeze`` pins today's as-of day."""
+    st = _st()
+    params = dict(st.session_state.get(_URL_KEY, {}))
+    f: Filters = st.session_state[_FILTERS_KEY]
+    if freeze:
+        params["asof"] = [f.asof.isoformat()]
+    qs = query_string(params)
+    return f"{base}?{qs}" if qs else base
+
+
+def with_filters(filters: Filters, **changes: Any) -> Filters:
+    """A copy of ``filters`` with some fields changed."""
+    return replace(filters, **changes)
