@@ -1,0 +1,79 @@
+"""Shared fixtures: fresh databases (SQLite and, with TEST_DATABASE_URL, PostgreSQL),
+the demo campaign built once per run, and an AppTest factory for pages."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from lib import demo, store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_TIMEOUT = 90  # seconds; AppTest needs ≥ 30 s on a 2-core machine
+
+
+def _backends() -> list:
+    pg = pytest.param("postgresql", marks=pytest.mark.postgres)
+    return ["sqlite", pg]
+
+
+@pytest.fixture(params=_backends())
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, empty database with the schema: SQLite, and PostgreSQL when configured."""
+    if request.param == "sqlite":
+        eng = store.get_engine(f"sqlite:///{tmp_path / 'board.db'}")
+    else:
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            pytest.skip("TEST_DATABASE_URL is not set")
+        eng = store.get_engine(url)
+        store.drop_all(eng)
+    store.init_db(eng)
+    yield eng
+    if request.param != "sqlite":
+        store.drop_all(eng)
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An SQLite file holding the demo campaign, built once per test run."""
+    path = tmp_path_factory.mktemp("demo") / "board.db"
+    url = f"sqlite:///{path}"
+    demo.load_demo(store.get_engine(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_campaign(demo_db_url: str) -> store.Campaign:
+    """The demo campaign as the pages load it."""
+    return store.load_frames(store.get_engine(demo_db_url))
+
+
+@pytest.fixture
+def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """Open a page of the app on the demo database, with URL parameters.
+
+    ``open_page("teams", asof="2023-10-10", block=["yanta-2"])`` runs app.py
+    with those parameters and switches to ``pages/teams.py``.
+    """
+    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+
+    def _open(page: str = "overview", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+        if page != "overview":
+            # AppTest can only switch after a first run; then the link is
+            # opened on the page itself, as a browser would.
+            at.run()
+            at.switch_page(f"pages/{page}.py")
+            at.query_params.clear()
+        for key, value in params.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return _open
