@@ -275,6 +275,9 @@ class _Validator:
         self.cur_geometry = (hh.set_index("household_id")["geometry"] if hh is not None and "geometry" in hh
                              else pd.Series(dtype=object))
         self.cur_dates = _current_dates(hh)
+        bl = getattr(current, "blocks", None)
+        self.cur_block_geometry = (bl.set_index("block_id")["geometry"] if bl is not None and "geometry" in bl
+                                   else pd.Series(dtype=object))
         self.base_version = getattr(current, "data_version", None)
 
     # -- helpers -----------------------------------------------------------
@@ -306,10 +309,19 @@ class _Validator:
         return Report(
             file_name=self.ledger.file_name, sha256=self.ledger.sha256, rows=rows, as_of=self.as_of,
             problems=self.problems, notes=self.notes, changes=self.changes,
-            blocks=_or_none(blocks, schema.BLOCK_COLUMNS, self.cur_blocks, "new_blocks", "updated_blocks", self),
+            blocks=self.with_block_geometry(
+                _or_none(blocks, schema.BLOCK_COLUMNS, self.cur_blocks, "new_blocks", "updated_blocks", self)),
             teams=_or_none(teams, schema.TEAM_COLUMNS, self.cur_teams, "new_teams", "updated_teams", self),
             households=households, milestones=milestones, base_version=self.base_version, ledger=self.ledger,
         )
+
+    def with_block_geometry(self, frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        """Keep each block's stored boundary: the upsert writes whatever geometry it is given."""
+        if frame is None:
+            return None
+        geoms = self.cur_block_geometry
+        frame["geometry"] = [None if isinstance(g := geoms.get(b), float) else g for b in frame["block_id"]]
+        return frame
 
     def rows_of(self, kind: str) -> list[tuple[Table, pd.DataFrame]]:
         out = []

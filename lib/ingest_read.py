@@ -478,6 +478,8 @@ def _tables_from_grid(
     width = max((len(r) for r in grid), default=0)
     if width == 0:
         return
+    if any(len(r) != width for r in grid):
+        grid = [list(r) + [None] * (width - len(r)) for r in grid]
     rows = pd.DataFrame(grid, dtype=object)
     # Merged cells: every cell of a merged range carries the top-left value
     # (title rows, two-level headers, a 地块 cell merged down its households).

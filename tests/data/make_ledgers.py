@@ -312,3 +312,30 @@ def main(outdir: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "ledgers")
+
+
+# --------------------------------------------------------------------------
+# Shortcuts for the tests
+
+
+def read(sheets: dict[str, list[list[Any]]], file_name: str = "台账.xlsx", **kwargs: Any) -> Any:
+    """Write the sheets as xlsx and read them back as a ledger."""
+    from lib.ingest_read import read_ledger
+
+    merges = kwargs.pop("merges", None)
+    return read_ledger(xlsx(sheets, merges=merges), file_name=file_name, **kwargs)
+
+
+def problem_keys(report: Any) -> list[tuple[str, str, str, int | None, str]]:
+    """A report's problems as (severity, code, sheet, row, column), in report order."""
+    return [(p.severity, p.code, p.sheet, p.row, p.column) for p in report.problems]
+
+
+def replace(rows: list[list[Any]], key: str, column: str, value: Any) -> list[list[Any]]:
+    """A copy of a table with one cell changed (row by its first cell, column by header)."""
+    out = [list(r) for r in rows]
+    c = out[0].index(column)
+    for r in out[1:]:
+        if r[0] == key:
+            r[c] = value
+    return out
