@@ -241,10 +241,11 @@ def block_layout(spec: BlockSpec, n: int) -> tuple[shapely.Polygon, np.ndarray, 
     )  # (n, 5, 2)
     lonlat = _to_lonlat(rings.reshape(-1, 2), spec.centre, spec.rotation_deg).reshape(n, 5, 2)
     footprints = shapely.polygons(lonlat)
-    # An old neighbourhood is rarely a clean rectangle: cut a corner.
+    # An old neighbourhood is rarely a clean rectangle: its lanes bend outwards.
     outline_xy = np.array([
-        [-width / 2, -height / 2], [width / 2, -height / 2], [width / 2, height / 2 - height * 0.18],
-        [width / 2 - width * 0.12, height / 2], [-width / 2, height / 2], [-width / 2, -height / 2],
+        [-width / 2, -height / 2], [width * 0.1, -height / 2 - height * 0.06], [width / 2, -height / 2],
+        [width / 2 + width * 0.04, height * 0.1], [width / 2, height / 2],
+        [-width * 0.2, height / 2 + height * 0.07], [-width / 2, height / 2], [-width / 2, -height / 2],
     ])
     outline = shapely.Polygon(_to_lonlat(outline_xy, spec.centre, spec.rotation_deg))
     return outline, footprints, row

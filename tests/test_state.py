@@ -1,0 +1,65 @@
+"""lib.state: the share link parsed into filters and written back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lib import state
+
+CHOICES = state.Choices(
+    blocks={"yanta-2": "雁塔二地块", "zhuangyuan": "状元地块"},
+    teams={"nz-xingang": "新港社区工作组"},
+    first_day=date(2023, 9, 16),
+    last_day=date(2023, 11, 7),
+)
+
+
+def test_without_parameters_the_latest_data_day_is_shown():
+    parsed = state.parse_params({}, CHOICES)
+    assert parsed.filters == state.Filters(asof=date(2023, 11, 7))
+    assert parsed.notices == []
+
+
+def test_full_parameter_set_round_trips():
+    params = {
+        "asof": ["2023-10-01"], "block": ["yanta-2", "zhuangyuan"], "team": ["nz-xingang"],
+        "ptype": ["住宅"], "own": ["单位产-央企"], "lang": ["en"], "screen": ["1"],
+        "rotate": ["60"], "refresh": ["300"],
+    }
+    parsed = state.parse_params(params, CHOICES)
+    assert parsed.notices == []
+    assert state.to_params(parsed.filters, CHOICES) == params
+
+
+def test_malformed_date_and_unknown_block_are_dropped_with_notices():
+    parsed = state.parse_params({"asof": ["2023-13-45"], "block": ["nope", "yanta-2"]}, CHOICES)
+    assert parsed.filters.asof == date(2023, 11, 7)
+    assert parsed.filters.blocks == ("yanta-2",)
+    assert parsed.notices == ["asof=2023-13-45（不是有效日期）", "block=nope（无此项）"]
+
+
+def test_notices_follow_the_links_language():
+    parsed = state.parse_params({"asof": ["2024-01-01"], "lang": ["en"]}, CHOICES)
+    assert parsed.notices == ["asof=2024-01-01 (outside the data, 2023-09-16 to 2023-11-07)"]
+
+
+def test_bad_numbers_are_dropped():
+    parsed = state.parse_params({"rotate": ["fast"], "refresh": ["2"]}, CHOICES)
+    assert parsed.filters.rotate is None and parsed.filters.refresh is None
+    assert len(parsed.notices) == 2
+
+
+def test_repeated_values_are_deduplicated():
+    parsed = state.parse_params({"block": ["yanta-2", "yanta-2"]}, CHOICES)
+    assert parsed.filters.blocks == ("yanta-2",)
+
+
+def test_defaults_stay_out_of_the_link_unless_frozen():
+    f = state.Filters(asof=date(2023, 11, 7))
+    assert state.to_params(f, CHOICES) == {}
+    assert state.to_params(f, CHOICES, freeze=True) == {"asof": ["2023-11-07"]}
+
+
+def test_query_string_repeats_keys():
+    qs = state.query_string({"block": ["yanta-2", "zhuangyuan"], "ptype": ["住宅"]})
+    assert qs == "block=yanta-2&block=zhuangyuan&ptype=%E4%BD%8F%E5%AE%85"
