@@ -23,19 +23,22 @@ def registered_pages(lang: str) -> list:
 
 def _stop_with(message: str, kind: str = "info") -> None:
     getattr(st, kind)(message)
-    st.navigation(registered_pages(st.session_state.get("lang") or "zh"), position="hidden")
+    st.navigation(registered_pages(early_lang), position="hidden")
     st.stop()
 
 
+# Before the sidebar exists, the language comes from the session or the link.
+early_lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
+early_lang = early_lang if early_lang in ("zh", "en") else "zh"
 url = store.database_url()
 try:
-    prepared = store.prepare_database(url)
+    store.prepare_database(url)
     campaign = store.load_campaign(url)
 except Exception as exc:  # unreachable or broken database: say so, never a traceback
-    _stop_with(t("error.database", error=type(exc).__name__ + ": " + str(exc).splitlines()[0][:200]), "error")
+    _stop_with(t("error.database", early_lang, error=store.describe_error(exc)), "error")
 if campaign.is_empty:
-    st.header(t("empty.title"))
-    _stop_with(t("empty.body", url=store.is_default_database(url) and "data/board.db" or url.split("@")[-1]))
+    st.header(t("empty.title", early_lang))
+    _stop_with(t("empty.body", early_lang, url=store.display_url(url)))
 
 choices = state.Choices(
     blocks=dict(zip(campaign.blocks["block_id"], campaign.blocks["name"], strict=True)),

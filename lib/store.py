@@ -93,6 +93,24 @@ def database_url() -> str:
     return url or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
+def display_url(url: str) -> str:
+    """A database URL safe to show on screen (no password, short for the default)."""
+    if is_default_database(url):
+        return "data/board.db"
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url.split("@")[-1]
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line about a database error, without credentials or a traceback."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {first}"
+
+
 def is_default_database(url: str) -> bool:
     """True for the embedded SQLite file that is seeded with the demo."""
     return url == f"sqlite:///{DEFAULT_DB_PATH}"
