@@ -153,3 +153,33 @@ def chromium_page(width: int, height: int, offline: bool = True) -> Iterator[Pag
             yield context.new_page()
         finally:
             browser.close()
+
+
+SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def open_and_settle(page: Page, url: str) -> None:
+    """Open ``url`` and wait until the Streamlit script has finished and components mounted."""
+    page.goto(url)
+    page.wait_for_selector(SCRIPT_DONE)
+    page.wait_for_timeout(800)
+    page.wait_for_selector(SCRIPT_DONE)
+
+
+def main_scrolls(page: Page) -> bool:
+    """True when the main area is taller than the window (Streamlit scrolls inside stMain)."""
+    return bool(page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]') || document.documentElement;
+                   return m.scrollHeight > m.clientHeight + 2; }"""
+    ))
+
+
+def horizontal_overflow(page: Page) -> bool:
+    """True when anything makes the page wider than the viewport."""
+    return bool(page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
+
+
+def exceptions_on_page(page: Page) -> list[str]:
+    """The text of every Streamlit exception box."""
+    boxes = page.locator('[data-testid="stException"]')
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]

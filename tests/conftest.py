@@ -77,3 +77,12 @@ def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[...
         return at.run()
 
     return _open
+
+
+@pytest.fixture(scope="session")
+def board_url(demo_db_url: str) -> Iterator[str]:
+    """The real app served on the demo database for browser tests (one server per run)."""
+    from tests.browser_support import run_streamlit
+
+    with run_streamlit(ROOT / "app.py", ROOT, env={"DATABASE_URL": demo_db_url}) as url:
+        yield url
