@@ -16,9 +16,17 @@ assets.ensure_vendor_assets(Path(__file__).parent)
 
 def registered_pages(lang: str) -> list:
     """Every page, titled in the session's language (url paths per DESIGN.md)."""
-    return [
-        st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", url_path="overview", default=True),
+    overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", url_path="overview")
+    pages = [
+        overview,
     ]
+    # Streamlit serves the default page at "/" only; a hidden home page
+    # forwards there so every page, the overview included, has its own path.
+    home = st.Page(
+        lambda: st.switch_page(overview, query_params=state.raw_params()),
+        title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
+    )
+    return [home, *pages]
 
 
 def _stop_with(message: str, kind: str = "info") -> None:
