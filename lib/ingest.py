@@ -29,6 +29,7 @@ import pandas as pd
 from lib import schema
 from lib.ingest_export import export_workbook, template_workbook
 from lib.ingest_read import (
+    ALIASES,
     MAX_BYTES,
     MAX_UNPACKED_BYTES,
     STAGE_FIELDS,
@@ -75,6 +76,7 @@ OWNERSHIP_SYNONYMS = {"私产": "私产", "私房": "私产", "私有": "私产"
 _TRUE = {"√", "✓", "✔", "是", "有", "1", "y", "yes", "true", "x", "●", "○"}
 _FLAG_SPLIT = re.compile(r"[|｜,，、;；/\s]+")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_NOT_TEXT = ("launch_date", "deadline", "status")
 
 
 class ImportRefused(ValueError):
@@ -330,6 +332,9 @@ class _Validator:
             for f in frame.columns:
                 if not f.startswith("date_") and f not in ("launch_date", "deadline"):
                     frame[f] = frame[f].map(_text)
+            for f in ALIASES[kind]:  # absent text fields read as blank cells
+                if f not in frame.columns and not f.startswith(("date_", "flag:")) and f not in _NOT_TEXT:
+                    frame[f] = ""
             frame["_row"] = t.rows
             out.append((t, frame))
         return out
@@ -365,10 +370,7 @@ class _Validator:
         items = self.rows_of("blocks")
         names = {r["name"]: bid for bid, r in self.cur_blocks.items()}
         for _, frame in items:
-            if "block_id" not in frame:
-                frame["block_id"] = frame["name"].map(lambda n: names.get(n, n))
-            else:
-                frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame.get("name", ""))]
+            frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame["name"])]
         skip = self.duplicates("blocks", "block_id", items)
         out: dict[str, dict] = {}
         for ti, (t, frame) in enumerate(items):
@@ -416,10 +418,9 @@ class _Validator:
         items = self.rows_of("teams")
         for t, frame in items:
             frame["_block"] = [self.resolve_block(t, int(row), ref, blocks, required=False)
-                               for ref, row in zip(frame.get("block", pd.Series([""] * len(frame))), frame["_row"])]
-            ids = frame["team_id"] if "team_id" in frame else pd.Series([""] * len(frame))
+                               for ref, row in zip(frame["block"], frame["_row"])]
             frame["team_id"] = [tid or self.team_id_for(name, blk) for tid, name, blk
-                                in zip(ids, frame.get("name", pd.Series([""] * len(frame))), frame["_block"])]
+                                in zip(frame["team_id"], frame["name"], frame["_block"])]
         skip = self.duplicates("teams", "team_id", items)
         out: dict[str, dict] = {}
         for ti, (t, frame) in enumerate(items):
