@@ -307,3 +307,270 @@ def team_full_days(households: pd.DataFrame, teams: pd.DataFrame, blocks: pd.Dat
     if not rows:
         return schema.empty_frame(columns)
     return pd.DataFrame(rows, columns=columns).sort_values(["day_n", "households"], ascending=[True, False], ignore_index=True)
+
+
+# ---------------------------------------------------------------- team board
+# 亮成绩: the daily score sheet. One definition of a team's score, rank and
+# laggard flag, used by the leaderboard, its 成绩单 export and the brief.
+
+#: The stage whose daily gains a team is judged by (封房 = the article's headline rate).
+GAIN_STAGE = "sealed"
+
+#: Laggard reason codes, in the order they are listed.
+LAGGARD_REASONS: tuple[str, ...] = ("stalled", "below_block")
+
+TEAM_BOARD_COLUMNS = [
+    "rank", "rank_change", "team_id", "team", "organisation", "kind", "block_id", "block", "day_n",
+    "assigned", "signed", "sealed", "remaining", "signed_rate", "sealed_rate", "score",
+    "gain_today", "gain_7d", "last_gain", "days_since_gain", "finish_date", "finish_day",
+    "block_rate", "rate_gap", "laggard", "laggard_reasons",
+]
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How teams are scored and when one is flagged 后进 (laggard).
+
+    score = 100 × (sealed·封房率 + signed·签约率 + recent·近7日新增封房 ÷ 分配户数)
+    ÷ (sealed + signed + recent), rounded to two decimals, so it runs 0–100 and
+    with the default weights is simply the sealing rate in points.
+
+    Teams rank by score (higher first); equal scores are separated by the
+    finish day (a team that sealed everything in fewer days of its block ranks
+    first), then by the 7-day sealing gain; teams equal on all three share a
+    rank (1, 2, 2, 4).
+
+    A team with households left, whose block has launched, is a laggard when
+    - ``stalled``: no household sealed for ``stall_days`` days or more (not
+      judged in the block's first ``grace_days`` days, before sealing starts), or
+    - ``below_block``: its sealing rate is more than ``gap_points`` points
+      below its block's (all households of the block in scope).
+
+    Any field can be set in the ``[scoring]`` section of
+    ``.streamlit/secrets.toml`` (see :meth:`from_config`).
+    """
+
+    sealed: float = 1.0
+    signed: float = 0.0
+    recent: float = 0.0
+    stall_days: int = 3
+    gap_points: float = 15.0
+    grace_days: int = PACE_WINDOW_DAYS
+
+    def __post_init__(self) -> None:
+        for name in ("sealed", "signed", "recent"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0 or math.isinf(value):
+                raise ValueError(f"scoring.{name} must be a number ≥ 0, got {value!r}")
+        if self.sealed + self.signed + self.recent <= 0:
+            raise ValueError("scoring weights sealed + signed + recent must be more than 0, got all 0")
+        for name, low in (("stall_days", 1), ("grace_days", 0)):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise ValueError(f"scoring.{name} must be a whole number ≥ {low}, got {value!r}")
+        if not isinstance(self.gap_points, (int, float)) or isinstance(self.gap_points, bool) or not 0 < self.gap_points <= 100:
+            raise ValueError(f"scoring.gap_points must be a number in (0, 100], got {self.gap_points!r}")
+
+    @classmethod
+    def from_config(cls, config: dict[str, object] | None) -> Scoring:
+        """Scoring from a ``[scoring]`` table; missing keys keep their defaults.
+
+        Raises:
+            ValueError: naming the unknown key or the bad value.
+        """
+        config = dict(config or {})
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(f"unknown scoring setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        return cls(**config)  # type: ignore[arg-type]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """The three weights, by name."""
+        return {"sealed": self.sealed, "signed": self.signed, "recent": self.recent}
+
+    @property
+    def is_sealing_rate(self) -> bool:
+        """True when the score is just the sealing rate in points (only the sealed weight is set)."""
+        return self.signed == 0 and self.recent == 0
+
+
+DEFAULT_SCORING = Scoring()
+
+
+def team_score(sealed_rate: pd.Series, signed_rate: pd.Series, recent_share: pd.Series, scoring: Scoring = DEFAULT_SCORING) -> pd.Series:
+    """The documented score (see :class:`Scoring`): weighted rates in points, two decimals."""
+    w = scoring.weights
+    total = sum(w.values())
+    raw = (w["sealed"] * sealed_rate + w["signed"] * signed_rate + w["recent"] * recent_share) / total
+    return (100 * raw).round(2)
+
+
+def rank_teams(score: pd.Series, finish_day: pd.Series, gain_7d: pd.Series) -> pd.Series:
+    """Competition ranks (1, 2, 2, 4): score high first, then finish day early, then 7-day gain high.
+
+    A missing finish day (not finished) sorts after every finish day.
+    """
+    if score.empty:
+        return pd.Series(dtype="int64", index=score.index)
+    key = pd.DataFrame({
+        "score": -score.astype("float64"),
+        "finish": finish_day.astype("float64").fillna(math.inf),
+        "gain": -gain_7d.astype("float64"),
+    }, index=score.index)
+    order = key.sort_values(["score", "finish", "gain"], kind="stable")
+    distinct = order.ne(order.shift()).any(axis=1)
+    positions = pd.Series(np.arange(1, len(order) + 1), index=order.index)
+    ranks = positions.where(distinct).ffill().astype("int64")
+    return ranks.reindex(score.index)
+
+
+def _team_day(households: pd.DataFrame, teams: pd.DataFrame, blocks: pd.DataFrame, asof: date, scoring: Scoring) -> pd.DataFrame:
+    """Per-team counts, rates, score and rank for one day (index team_id; teams with households only)."""
+    hh = households[households["team_id"].notna()]
+    day = ts(asof)
+    gain_col = hh[f"date_{GAIN_STAGE}"]
+    window_start = ts(asof - timedelta(days=PACE_WINDOW_DAYS - 1))
+    gained = gain_col.where(gain_col <= day)
+    per_hh = pd.DataFrame({
+        "team_id": hh["team_id"],
+        "signed": (hh["date_signed"] <= day),
+        "sealed": (hh["date_sealed"] <= day),
+        "gain_today": gain_col == day,
+        "gain_7d": (gain_col >= window_start) & (gain_col <= day),
+        "last_gain": gained,
+    })
+    out = per_hh.groupby("team_id", sort=True).agg(
+        assigned=("signed", "size"), signed=("signed", "sum"), sealed=("sealed", "sum"),
+        gain_today=("gain_today", "sum"), gain_7d=("gain_7d", "sum"), last_gain=("last_gain", "max"),
+    )
+    for col in ("assigned", "signed", "sealed", "gain_today", "gain_7d"):
+        out[col] = out[col].astype("int64")
+    meta = teams.set_index("team_id").reindex(out.index)
+    out["block_id"] = meta["block_id"].fillna(hh.groupby("team_id")["block_id"].first())
+    launches = pd.to_datetime(pd.Series(dict(zip(blocks["block_id"], blocks["launch_date"], strict=True)), dtype="object"))
+    launch = pd.to_datetime(out["block_id"].map(launches))
+    out["day_n"] = ((day - launch).dt.days + 1).astype("Int64")
+    out["remaining"] = out["assigned"] - out["sealed"]
+    out["signed_rate"] = out["signed"] / out["assigned"]
+    out["sealed_rate"] = out["sealed"] / out["assigned"]
+    out["score"] = team_score(out["sealed_rate"], out["signed_rate"], out["gain_7d"] / out["assigned"], scoring)
+    done = out["remaining"] == 0
+    out["finish_date"] = out["last_gain"].where(done)
+    out["finish_day"] = ((out["finish_date"] - launch).dt.days + 1).astype("Int64")
+    out["rank"] = rank_teams(out["score"], out["finish_day"], out["gain_7d"])
+    return out
+
+
+def team_board(
+    households: pd.DataFrame,
+    teams: pd.DataFrame,
+    blocks: pd.DataFrame,
+    asof: date,
+    *,
+    scoring: Scoring = DEFAULT_SCORING,
+    scope: dict[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """The 成绩单 for ``asof``: one row per team, best first (:data:`TEAM_BOARD_COLUMNS`).
+
+    Ranks are campaign-wide, so a team has the same rank on every view: the
+    ``ptypes``/``ownerships`` of ``scope`` change what is scored, while its
+    ``blocks``/``teams`` only choose which rows are returned. ``rank_change``
+    is yesterday's rank minus today's (+2 = up two places). Teams without
+    households in scope are left out; ``days_since_gain`` and the finish
+    columns are missing (NA) where they do not apply.
+
+    Args:
+        households: the campaign's households (``date_<stage>`` columns).
+        teams: team_id, name, organisation, kind, block_id.
+        blocks: block_id, name, launch_date.
+        asof: the board's day.
+        scoring: weights and laggard thresholds.
+        scope: :meth:`lib.state.Filters.scope` (blocks, teams, ptypes, ownerships).
+    """
+    scope = dict(scope or {})
+    scored = filter_households(households, ptypes=scope.get("ptypes", ()), ownerships=scope.get("ownerships", ()))
+    if scored["team_id"].notna().sum() == 0:
+        return schema.empty_frame(TEAM_BOARD_COLUMNS)
+    board = _team_day(scored, teams, blocks, asof, scoring)
+    before = _team_day(scored, teams, blocks, asof - timedelta(days=1), scoring)
+    board["rank_change"] = (before["rank"].reindex(board.index) - board["rank"]).astype("Int64")
+
+    day = ts(asof)
+    in_blocks = scored[scored["block_id"].isin(board["block_id"].unique())]
+    block_rate = reached(in_blocks, GAIN_STAGE, asof).groupby(in_blocks["block_id"]).mean()
+    board["block_rate"] = board["block_id"].map(block_rate).astype("float64")
+    board["rate_gap"] = ((board["block_rate"] - board["sealed_rate"]) * 100).round(2)
+
+    started = board["day_n"].fillna(0) >= 1
+    active = started & (board["remaining"] > 0)
+    since = (day - board["last_gain"]).dt.days.astype("Int64")
+    board["days_since_gain"] = since.fillna(board["day_n"]).where(active).astype("Int64")
+    stalled = active & (board["day_n"] > scoring.grace_days) & (board["days_since_gain"] >= scoring.stall_days)
+    below = active & (board["rate_gap"] > scoring.gap_points)
+    stalled, below = stalled.fillna(False).astype(bool), below.fillna(False).astype(bool)
+    board["laggard"] = stalled | below
+    reasons = np.where(stalled, "stalled", "") + np.where(stalled & below, "|", "") + np.where(below, "below_block", "")
+    board["laggard_reasons"] = pd.Series(reasons, index=board.index, dtype="object")
+
+    meta = teams.set_index("team_id").reindex(board.index)
+    board["team"] = meta["name"].fillna(pd.Series(board.index, index=board.index))
+    board["organisation"] = meta["organisation"].fillna("")
+    board["kind"] = meta["kind"].fillna("")
+    names = dict(zip(blocks["block_id"], blocks["name"], strict=True))
+    board["block"] = board["block_id"].map(names).fillna(board["block_id"])
+    board["finish_date"] = board["finish_date"].dt.date.astype("object").where(board["finish_date"].notna(), None)
+    board["last_gain"] = board["last_gain"].dt.date.astype("object").where(board["last_gain"].notna(), None)
+
+    board = board.reset_index()
+    shown = pd.Series(True, index=board.index)
+    if scope.get("blocks"):
+        shown &= board["block_id"].isin(list(scope["blocks"]))
+    if scope.get("teams"):
+        shown &= board["team_id"].isin(list(scope["teams"]))
+    board = board[shown].sort_values(["rank", "team"], kind="stable", ignore_index=True)
+    return board[TEAM_BOARD_COLUMNS]
+
+
+def days_outstanding(households: pd.DataFrame, blocks: pd.DataFrame, asof: date, stage: str = "sealed") -> pd.Series:
+    """Days each household has waited since it last moved, until it reaches ``stage``.
+
+    Counted from its latest milestone on or before ``asof`` (from its block's
+    launch when it has none); NA once it has reached ``stage`` or before its
+    block launched. 0 means it moved on ``asof`` itself.
+    """
+    day = ts(asof)
+    cols = [f"date_{s}" for s in schema.STAGES]
+    latest = households[cols].where(households[cols] <= day).max(axis=1)
+    launches = pd.Series(dict(zip(blocks["block_id"], blocks["launch_date"], strict=True)), dtype="object")
+    launch = pd.to_datetime(households["block_id"].map(launches))
+    since = latest.where(latest.notna() & (latest >= launch), launch)
+    out = (day - since).dt.days.astype("Int64")
+    waiting = ~reached(households, stage, asof) & (launch <= day)
+    return out.where(waiting)
+
+
+TEAM_REMAINING_COLUMNS = ["household_id", "owner_name", "address", "property_type", "stage", "days_outstanding", "flags"]
+
+
+def team_remaining(households: pd.DataFrame, blocks: pd.DataFrame, team_id: str, asof: date) -> pd.DataFrame:
+    """A team's households not yet sealed on ``asof``, longest waiting first (drill-down).
+
+    ``owner_name`` is the ledger's own: mask it before it reaches a viewer.
+    """
+    hh = households[households["team_id"] == team_id]
+    hh = hh[~reached(hh, GAIN_STAGE, asof)]
+    if hh.empty:
+        return schema.empty_frame(TEAM_REMAINING_COLUMNS)
+    out = pd.DataFrame({
+        "household_id": hh["household_id"],
+        "owner_name": hh["owner_name"],
+        "address": hh["address"],
+        "property_type": hh["property_type"],
+        "stage": current_stage(hh, asof),
+        "days_outstanding": days_outstanding(hh, blocks, asof),
+        "flags": hh["flags"],
+    })
+    out = out.sort_values(["days_outstanding", "household_id"], ascending=[False, True], na_position="last", ignore_index=True)
+    return out[TEAM_REMAINING_COLUMNS]

@@ -39,3 +39,13 @@ DESK = {"kpi_value_px": 40, "kpi_label_px": 16, "table_px": 17, "chart_font_px":
 GAIN_UP = "#2e7d32"
 GAIN_FLAT = "#757575"
 LAGGARD = "#c62828"
+
+
+# --- teams -------------------------------------------------------------------
+#: Leaderboard rows per page on the big screen; longer boards page through automatically.
+SCREEN_BOARD_ROWS = 13
+#: Seconds each page of the big-screen leaderboard stays up.
+BOARD_PAGE_SECONDS = 12
+#: How many teams the big screen pins at the top and bottom of the board.
+SCREEN_PINNED = 3
+MEDALS = ("🥇", "🥈", "🥉")
