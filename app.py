@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import assets, metrics, state, store, ui
+from lib import assets, metrics, state, store, theme, ui
 from lib.i18n import label, t
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon="🏗️", layout="wide")
@@ -19,6 +19,9 @@ def registered_pages(lang: str) -> list:
     overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", url_path="overview")
     pages = [
         overview,
+        st.Page("pages/map.py", title=t("nav.map", lang), icon="🗺️", url_path="map"),
+        st.Page("pages/progress.py", title=t("nav.progress", lang), icon="📈", url_path="progress"),
+        st.Page("pages/teams.py", title=t("nav.teams", lang), icon="🏅", url_path="teams"),
     ]
     # Streamlit serves the default page at "/" only; a hidden home page
     # forwards there so every page, the overview included, has its own path.
@@ -26,6 +29,7 @@ def registered_pages(lang: str) -> list:
         lambda: st.switch_page(overview, query_params=state.raw_params()),
         title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
     )
+    st.session_state["_state_page_paths"] = [p.url_path for p in pages]
     return [home, *pages]
 
 
@@ -71,16 +75,34 @@ with st.sidebar:
                             format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
     owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
                           format_func=lambda v: label("own", v), placeholder=t("filter.all"))
+    share_slot = st.empty()
 
 filters = state.Filters(
     asof=asof or choices.last_day, blocks=tuple(blocks), teams=tuple(teams), ptypes=tuple(ptypes),
     ownerships=tuple(owns), lang=lang, screen=shell["screen"], rotate=shell["rotate"], refresh=shell["refresh"],
 )
+
 state.set_filters(filters)
 ui.inject_css(filters.screen)
 ui.notices(dropped)
 day = metrics.day_number(choices.first_day, filters.asof)
-ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+head, clock_slot = st.columns([5, 1]) if filters.screen else (st.container(), None)
+with head:
+    ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+if clock_slot is not None:
+    with clock_slot:
+        ui.clock(lang)
 
-nav = st.navigation(registered_pages(lang), position="hidden" if filters.screen else "sidebar")
+pages = registered_pages(lang)
+nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
+if filters.screen and filters.rotate:
+    ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,
+                    state.to_params(filters, choices))
+if filters.refresh:
+    ui.refresh_data(filters.refresh, lambda: store.data_version(store.get_engine(url)), campaign.data_version)
 nav.run()
+
+# After the page ran, the link holds its options too.
+with share_slot.container():
+    base = state.page_link_base(st.context.url, nav.url_path)
+    ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)

@@ -6,13 +6,15 @@ plain tuples a page renders; all take ``lang`` so they are testable alone.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, timedelta
 from html import escape
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import metrics, theme
+from lib import metrics, schema, theme
 from lib.i18n import label, pct, t
 
 
@@ -42,14 +44,19 @@ def kpi_tiles(k: metrics.Kpis, lang: str) -> list[tuple[str, str, str, str]]:
 
 
 def _pace(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+    """Households per day: one decimal, two below one (0.02 is not 0.0)."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2f}"
 
 
 def block_table_html(table: pd.DataFrame, lang: str) -> str:
     """The overview's block rows: rates, double-100 % day, paces, status colour."""
+    # "opt" columns give way first on a phone.
     head = [
-        ("col.block", ""), ("col.households", "num"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
-        ("col.today", "num"), ("col.full_day", "num"), ("col.pace", "num"), ("col.required", "num"), ("col.status", ""),
+        ("col.block", ""), ("col.households", "num opt"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
+        ("col.today", "num opt"), ("col.full_day", "num opt"), ("col.pace", "num opt"), ("col.required", "num opt"),
+        ("col.status", ""),
     ]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
     body = []
@@ -61,14 +68,14 @@ def block_table_html(table: pd.DataFrame, lang: str) -> str:
             "<tr>"
             f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(str(row.name))}'
             f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small></td>'
-            f'<td class="num">{row.households:,}</td>'
+            f'<td class="num opt">{row.households:,}</td>'
             f'<td class="num">{pct(row.signed_rate)}</td>'
             f'<td class="num"><b>{pct(row.sealed_rate)}</b></td>'
-            f'<td class="num">+{row.sealed_today}</td>'
-            f'<td class="num">{escape(full)}</td>'
-            f'<td class="num">{_pace(row.pace_sealed)}</td>'
-            f'<td class="num">{escape(required)}</td>'
-            f'<td style="color:{colour};font-weight:600">{escape(label("status", row.status, lang))}</td>'
+            f'<td class="num opt">+{row.sealed_today}</td>'
+            f'<td class="num opt">{escape(full)}</td>'
+            f'<td class="num opt">{_pace(row.pace_sealed)}</td>'
+            f'<td class="num opt">{escape(required)}</td>'
+            f'<td style="color:{colour};font-weight:600;white-space:nowrap">{escape(label("status", row.status, lang))}</td>'
             "</tr>"
         )
     return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
@@ -81,11 +88,11 @@ def records_html(table: pd.DataFrame, households: pd.DataFrame, teams: pd.DataFr
     if best is None:
         lines.append(escape(t("records.none", lang)))
     else:
-        lines.append(f"🏆 <b>{escape(t('records.fastest', lang, name=best['name'], days=int(best['double_full_day'])))}</b>")
+        lines.append(f"★ <b>{escape(t('records.fastest', lang, name=best['name'], days=int(best['double_full_day'])))}</b>")
     if blocks is not None:
         fastest = metrics.team_full_days(households, teams, blocks, asof).head(3)
         for row in fastest.itertuples(index=False):
-            lines.append("⚡ " + escape(t("records.team_full", lang, team=row.name, n=row.households, days=row.day_n)))
+            lines.append("▸ " + escape(t("records.team_full", lang, team=row.name, n=row.households, days=row.day_n)))
     return '<div class="cb-record">' + "<br>".join(lines) + "</div>"
 
 
@@ -102,12 +109,425 @@ def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> 
             hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
         )
     fig.update_layout(
-        barmode="group", height=max(220, 70 * len(ordered) + 60), margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        barmode="group", height=max(220, (90 if screen else 64) * len(ordered) + 70),
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
         font={"family": theme.FONT_FAMILY, "size": size["chart_font_px"]},
-        legend={"orientation": "h", "y": -0.12}, xaxis={"range": [0, 100], "ticksuffix": "%"},
-        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"}, xaxis={"range": [0, 100.5], "ticksuffix": "%"},
+        yaxis={"automargin": True, "tickfont": {"size": size["chart_font_px"]}},
     )
+    return apply_screen_style(fig, screen)
+
+
+def apply_screen_style(fig: go.Figure, screen: bool) -> go.Figure:
+    """Dark, transparent and high-contrast for the big screen; unchanged otherwise."""
+    if screen:
+        fig.update_layout(
+            template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+            font_color=theme.SCREEN_FG, legend_font_color=theme.SCREEN_FG,
+        )
+        fig.update_xaxes(tickfont_color=theme.SCREEN_FG)
+        fig.update_yaxes(tickfont_color=theme.SCREEN_FG)
     return fig
+
+
+# --- progress curves ---------------------------------------------------------
+
+#: How far past the deadline a chart may stretch to show a forecast band.
+PROGRESS_DAYS_AFTER_DEADLINE = 30
+_X_MODES = ("day", "date")
+_CHART_MODES = ("blocks", "overlay")
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _check_modes(x: str, chart: str = "blocks") -> None:
+    if x not in _X_MODES:
+        raise ValueError(f"x must be one of {', '.join(_X_MODES)}, got {x!r}")
+    if chart not in _CHART_MODES:
+        raise ValueError(f"chart must be one of {', '.join(_CHART_MODES)}, got {chart!r}")
+
+
+def _xs(dates: pd.Series | pd.DatetimeIndex, launch: date, x: str) -> list:
+    """Calendar dates as chart x values: the block's day N, or the dates themselves."""
+    stamps = pd.DatetimeIndex(dates)
+    if x == "day":
+        return list((stamps - metrics.ts(launch)).days + 1)
+    return list(stamps)
+
+
+def _x_at(day: date, launch: date, x: str) -> object:
+    return metrics.day_number(launch, day) if x == "day" else metrics.ts(day)
+
+
+def progress_x_range(blocks: pd.DataFrame, asof: date, x: str = "day", paths: pd.DataFrame | None = None) -> list:
+    """One x-range for every chart on the page: launch to the deadline or the band's end.
+
+    The band may stretch the axis at most :data:`PROGRESS_DAYS_AFTER_DEADLINE`
+    days past a block's deadline, so one hopeless forecast does not squash
+    every curve.
+    """
+    _check_modes(x)
+    ends: list[object] = []
+    for blk in blocks.itertuples(index=False):
+        last = max(blk.deadline, asof)
+        if paths is not None and not paths.empty:
+            band = paths.loc[paths["block_id"] == blk.block_id, "date"]
+            if not band.empty:
+                cap = blk.deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE)
+                last = max(last, min(band.max().date(), cap))
+        ends.append(_x_at(last, blk.launch_date, x))
+    if x == "day":
+        return [0.5, max(ends, default=schema.CAMPAIGN_DAYS) + 0.5]  # type: ignore[type-var]
+    first = metrics.ts(min(blocks["launch_date"])) if not blocks.empty else metrics.ts(asof)
+    return [first - pd.Timedelta(hours=12), max(ends, default=first) + pd.Timedelta(hours=12)]  # type: ignore[type-var, operator]
+
+
+def _weekend_shapes(first: date, last: date, launch: date | None) -> list[dict]:
+    """Grey bands behind each Saturday and Sunday; in the block's day N when ``launch`` is given."""
+    shapes = []
+    day = first - timedelta(days=(first.weekday() - 5) % 7)  # the Saturday on or before ``first``
+    while day <= last:
+        if launch is not None:
+            x0: object = metrics.day_number(launch, day) - 0.5
+            x1: object = x0 + 2  # type: ignore[operator]
+        else:
+            x0 = metrics.ts(day) - pd.Timedelta(hours=12)
+            x1 = x0 + pd.Timedelta(days=2)  # type: ignore[operator]
+        shapes.append({
+            "type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+            "fillcolor": theme.WEEKEND_FILL, "line": {"width": 0}, "layer": "below",
+        })
+        day += timedelta(days=7)
+    return shapes
+
+
+def _vline(x: object, style: dict, text: str, *, at_top: bool, font_px: int) -> tuple[dict, dict]:
+    """A vertical line across both panes and its label (top right of the curves, or above the bars)."""
+    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style}
+    label_ = {
+        "x": x, "xref": "x", "yref": "paper", "y": 1 if at_top else _CURVE_DOMAIN[0],
+        "yanchor": "top" if at_top else "bottom", "xanchor": "right", "text": escape(text),
+        "showarrow": False, "font": {"color": style["color"], "size": max(11, font_px - 3)},
+        "bgcolor": "rgba(255, 255, 255, 0.75)",
+    }
+    return shape, label_
+
+
+#: Vertical share of a progress chart for the curves (top) and the daily-gain bars (bottom).
+_CURVE_DOMAIN = (0.34, 1.0)
+_BARS_DOMAIN = (0.0, 0.25)
+
+
+def _progress_layout(title: str, *, x: str, x_range: list, lang: str, screen: bool) -> dict:
+    size = theme.SCREEN if screen else theme.DESK
+    font_px = size["chart_font_px"]
+    xaxis: dict = {"range": x_range, "anchor": "y2", "showgrid": False, "ticks": "outside", "automargin": True}
+    if x == "day":
+        xaxis.update(tickmode="array", tickvals=list(range(10, int(x_range[1]) + 1, 10)) if screen else list(range(20, int(x_range[1]) + 1, 20)))
+        xaxis["ticktext"] = [t("progress.day_tick", lang, n=v) for v in xaxis["tickvals"]]
+    else:
+        xaxis.update(tickformat="%m-%d", hoverformat="%Y-%m-%d")
+    return {
+        "height": theme.PROGRESS_CHART_PX["screen" if screen else "desk"],
+        "margin": {"l": 6, "r": 10, "t": int(font_px * 2), "b": 6},
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.995, "yanchor": "top", "font": {"size": font_px + 2}},
+        "font": {"family": theme.FONT_FAMILY, "size": font_px},
+        "showlegend": False, "hovermode": "x unified", "barmode": "stack", "bargap": 0.2,
+        "plot_bgcolor": "rgba(0, 0, 0, 0)", "paper_bgcolor": "rgba(0, 0, 0, 0)",
+        "xaxis": xaxis,
+        "yaxis": {"domain": list(_CURVE_DOMAIN), "range": [0, 112], "tickvals": [0, 25, 50, 75, 100], "ticksuffix": "%",
+                  "gridcolor": "rgba(128, 128, 128, 0.25)", "automargin": True, "fixedrange": True},
+        "yaxis2": {"domain": list(_BARS_DOMAIN), "rangemode": "tozero", "nticks": 3, "automargin": True, "fixedrange": True,
+                   "gridcolor": "rgba(128, 128, 128, 0.2)", "tickfont": {"size": max(11, font_px - 4)}},
+        "annotations": [{
+            "x": 0, "xref": "paper", "y": _BARS_DOMAIN[1], "yref": "paper", "xanchor": "left", "yanchor": "bottom",
+            "text": escape(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
+            "font": {"size": max(11, font_px - 4), "color": "#607d8b"},
+        }],
+        "shapes": [],
+    }
+
+
+def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, x: str, colour: str, text_colour: str,
+                  name: str, lang: str, end_label: str | None, font_px: int, screen: bool) -> list[dict]:
+    """Bars, curve, forecast band and 100 % marker for one block and stage.
+
+    ``end_label`` positions the current rate at the curve's end (None: no label).
+    """
+    xs = _xs(rows["date"], launch, x)
+    rates = (rows["rate"] * 100).round(4).tolist()
+    traces: list[dict] = [
+        {"type": "bar", "x": xs, "y": rows["gained"].tolist(), "yaxis": "y2", "marker": {"color": colour},
+         "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{escape(name)} +%{{y}}<extra></extra>"},
+    ]
+    full = rows.index[rows["rate"] >= 1]
+    reached_full = len(full) > 0
+    labels = [""] * len(rates)
+    if end_label and rates and not reached_full:
+        labels[-1] = pct(rows["rate"].iloc[-1])
+    traces.append({
+        "type": "scatter", "mode": "lines+text", "x": xs, "y": rates, "name": name, "text": labels,
+        "textposition": end_label or "top left", "textfont": {"color": text_colour, "size": font_px + 2},
+        "line": {"color": colour, "width": 4 if screen else 3},
+        "hovertemplate": f"{escape(name)} %{{y:.2f}}%<extra></extra>",
+    })
+    if not band.empty:
+        bx = _xs(band["date"], launch, x)
+        traces += [
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p10"] * 100).tolist(), "line": {"width": 0},
+             "hoverinfo": "skip", "name": f'{name} P10'},
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p90"] * 100).tolist(), "line": {"width": 0},
+             "fill": "tonexty", "fillcolor": _rgba(colour, theme.FORECAST_BAND_ALPHA), "hoverinfo": "skip",
+             "name": f'{name} {t("progress.band", lang)}'},
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p50"] * 100).tolist(),
+             "line": {"color": colour, "width": 2, "dash": "dash"}, "name": f'{name} {t("progress.p50", lang)}',
+             "hovertemplate": f'{escape(name)} {escape(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
+        ]
+    if reached_full:
+        first = rows.loc[full[0]]
+        traces.append({
+            "type": "scatter", "mode": "markers+text", "x": _xs([first["date"]], launch, x), "y": [100],
+            "marker": {**theme.FULL_MARKER, "color": colour}, "text": [""], "textposition": "top center",
+            "textfont": {"color": text_colour, "size": font_px}, "name": f"{name} 100%",
+            "hovertemplate": f'{escape(name)} {escape(t("progress.full", lang, n=int(first["day_n"])))}<extra></extra>',
+            "customdata": [int(first["day_n"])],
+        })
+    return traces
+
+
+def progress_curve(
+    daily: pd.DataFrame, *, block: Mapping[str, Any], asof: date, x: str = "day", lang: str = "zh",
+    screen: bool = False, paths: pd.DataFrame | None = None, x_range: list | None = None,
+) -> go.Figure:
+    """One block's cumulative signing and sealing rate, daily gains as bars beneath.
+
+    Draws weekends shaded, the 100-day deadline, today's line, a star where a
+    stage first reached 100 % (labelled with the block's day N) and, from
+    ``paths``, the forecast P10–P90 band with its P50.
+
+    Args:
+        daily: :func:`lib.metrics.daily_progress` rows (other blocks ignored).
+        block: The block's row (``block_id``, ``name``, ``launch_date``, ``deadline``).
+        asof: The day shown; today's line stands on it.
+        x: ``"day"`` (the block's own day N, launch = day 1) or ``"date"``.
+        lang: Language of labels.
+        screen: Big-screen type sizes.
+        paths: Bands from :func:`lib.metrics.block_forecasts` (other blocks ignored); None draws none.
+        x_range: A range shared by several charts; default from :func:`progress_x_range`.
+
+    Returns:
+        Traces per stage, signed then sealed: daily-gain bars, the curve, then
+        band upper, band lower and P50 when there is a band, then the 100 % star
+        when reached.
+    """
+    _check_modes(x)
+    launch, deadline, block_id = block["launch_date"], block["deadline"], block["block_id"]
+    font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    rows = daily[daily["block_id"] == block_id]
+    bands = paths[paths["block_id"] == block_id] if paths is not None else None
+    if x_range is None:
+        x_range = progress_x_range(pd.DataFrame([dict(block)]), asof, x, paths)
+    keys = "  ".join(
+        f'<span style="color:{theme.RATE_TEXT_COLOURS[s]}">━ {escape(label("stage", s, lang))}</span>' for s in metrics.RATE_STAGES
+    )
+    layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>   {keys}", x=x, x_range=x_range, lang=lang, screen=screen)
+    traces: list[dict] = []
+    for stage, end_label in zip(metrics.RATE_STAGES, ("top left", "bottom right"), strict=True):
+        stage_rows = rows[rows["stage"] == stage]
+        band = bands[bands["stage"] == stage] if bands is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
+        stage_traces = _stage_traces(
+            stage_rows, band, launch=launch, x=x, colour=theme.RATE_COLOURS[stage], text_colour=theme.RATE_TEXT_COLOURS[stage],
+            name=label("stage", stage, lang), lang=lang, end_label=end_label, font_px=font_px, screen=screen,
+        )
+        traces += stage_traces
+    _label_full_markers(traces, lang)
+    first_x, last_x = (x_range[0], x_range[1])
+    if x == "day":
+        first_day = launch + timedelta(days=int(first_x + 0.5) - 1)
+        last_day = launch + timedelta(days=int(last_x - 0.5) - 1)
+        layout["shapes"] += _weekend_shapes(first_day, last_day, launch)
+    else:
+        layout["shapes"] += _weekend_shapes((first_x + pd.Timedelta(hours=12)).date(), (last_x - pd.Timedelta(hours=12)).date(), None)
+    for at, style, text, top in (
+        (deadline, theme.DEADLINE_LINE, t("progress.deadline", lang), True),
+        (asof, theme.TODAY_LINE, t("progress.today", lang), False),
+    ):
+        shape, note = _vline(_x_at(at, launch, x), style, text, at_top=top, font_px=font_px)
+        layout["shapes"].append(shape)
+        layout["annotations"].append(note)
+    layout["barmode"] = "group"
+    return go.Figure(data=traces, layout=layout)
+
+
+def _label_full_markers(traces: list[dict], lang: str) -> None:
+    """Label the 100 % stars with their day N: once when both stages share the day."""
+    stars = [tr for tr in traces if tr.get("customdata")]
+    days = [tr["customdata"][0] for tr in stars]
+    for i, star in enumerate(stars):
+        if i < len(stars) - 1 and days[i] == days[-1]:
+            continue  # the last star (sealed) carries the shared label
+        star["text"] = [t("progress.full", lang, n=days[i])]
+        star["textposition"] = "top left" if i < len(stars) - 1 else ("top center" if len(set(days)) == 1 else "top right")
+
+
+def progress_overlay(
+    daily: pd.DataFrame, *, blocks: pd.DataFrame, stage: str, asof: date, x: str = "day", lang: str = "zh",
+    screen: bool = False, paths: pd.DataFrame | None = None, x_range: list | None = None,
+) -> go.Figure:
+    """Every block's cumulative rate at one stage on one chart, daily gains stacked beneath.
+
+    Blocks are coloured by :data:`lib.theme.BLOCK_COLOURS` in ``blocks`` order
+    and named in the legend. By calendar date the chart shows weekends, each
+    block's deadline and today's line; by day N all deadlines are day 100, and
+    neither weekends nor "today" are one x value, so the curves' ends mark today.
+
+    Returns:
+        Traces per block in ``blocks`` order: bars, curve, band upper, band
+        lower and P50 when there is a band, the 100 % star when reached.
+    """
+    _check_modes(x)
+    if stage not in metrics.RATE_STAGES:
+        raise ValueError(f"stage must be one of {', '.join(metrics.RATE_STAGES)}, got {stage!r}")
+    font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    if x_range is None:
+        x_range = progress_x_range(blocks, asof, x, paths)
+    layout = _progress_layout(f"<b>{escape(t(f'progress.overlay.{stage}', lang))}</b>", x=x, x_range=x_range, lang=lang, screen=screen)
+    layout.update(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top", "font": {"size": max(11, font_px - 2)}})
+    traces: list[dict] = []
+    rows = daily[daily["stage"] == stage]
+    bands = paths[paths["stage"] == stage] if paths is not None else None
+    for i, blk in enumerate(blocks.itertuples(index=False)):
+        colour = theme.BLOCK_COLOURS[i % len(theme.BLOCK_COLOURS)]
+        block_rows = rows[rows["block_id"] == blk.block_id]
+        band = bands[bands["block_id"] == blk.block_id] if bands is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
+        block_traces = _stage_traces(
+            block_rows, band, launch=blk.launch_date, x=x, colour=colour, text_colour=colour, name=str(blk.name),
+            lang=lang, end_label=None, font_px=font_px, screen=screen,
+        )
+        for tr in block_traces:
+            tr["legendgroup"] = blk.block_id
+            tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == str(blk.name)
+            if tr.get("customdata"):
+                tr["text"] = [t("progress.full", lang, n=tr["customdata"][0])]
+        traces += block_traces
+    deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})  # type: ignore[type-var]
+    for j, at in enumerate(deadlines):
+        shape, note = _vline(at, {**theme.DEADLINE_LINE, "width": 2}, t("progress.deadline", lang), at_top=True, font_px=font_px)
+        layout["shapes"].append(shape)
+        if j == 0:
+            layout["annotations"].append(note)
+    if x == "date":
+        layout["shapes"] += _weekend_shapes((x_range[0] + pd.Timedelta(hours=12)).date(), (x_range[1] - pd.Timedelta(hours=12)).date(), None)
+        shape, note = _vline(metrics.ts(asof), theme.TODAY_LINE, t("progress.today", lang), at_top=False, font_px=font_px)
+        layout["shapes"].append(shape)
+        layout["annotations"].append(note)
+    layout["margin"]["b"] = font_px * 3
+    return go.Figure(data=traces, layout=layout)
+
+
+def progress_curves(
+    daily: pd.DataFrame, *, blocks: pd.DataFrame, asof: date, x: str = "day", chart: str = "blocks",
+    lang: str = "zh", screen: bool = False, paths: pd.DataFrame | None = None,
+) -> list[go.Figure]:
+    """The progress page's charts on one shared x-range.
+
+    ``chart="blocks"``: one :func:`progress_curve` per block that has curves
+    in ``daily`` (launched and in scope); ``"overlay"``: one
+    :func:`progress_overlay` per rate stage. Empty when ``daily`` is.
+    """
+    _check_modes(x, chart)
+    shown = blocks[blocks["block_id"].isin(daily["block_id"].unique())]
+    if shown.empty:
+        return []
+    x_range = progress_x_range(shown, asof, x, paths)
+    if chart == "overlay":
+        return [
+            progress_overlay(daily, blocks=shown, stage=stage, asof=asof, x=x, lang=lang, screen=screen, paths=paths, x_range=x_range)
+            for stage in metrics.RATE_STAGES
+        ]
+    return [
+        progress_curve(daily, block=blk, asof=asof, x=x, lang=lang, screen=screen, paths=paths, x_range=x_range)
+        for blk in shown.to_dict("records")
+    ]
+
+
+def _md(day: date | None, asof: date) -> str:
+    """A date as month-day, with the year when it is not the as-of day's year."""
+    if day is None or pd.isna(day):
+        return "…"
+    return day.strftime("%m-%d") if day.year == asof.year else day.isoformat()
+
+
+def _finish_cell(fc: Any, deadline: date, asof: date, lang: str) -> str:
+    """Projected finish as HTML: P50 and the P10–P90 band, or why there is none."""
+    if fc is None:
+        return "—"
+    if fc.status == "finished":
+        return escape(t("forecast.done_on", lang, date=_md(fc.finished_on, asof)))
+    if fc.status == "stalled":
+        return f'<span style="color:{theme.FORECAST_COLOURS["stalled"]}">{escape(t("forecast.stalled_cell", lang))}</span>'
+    if fc.status == "no_data":
+        return "—"
+    beyond = t("forecast.beyond", lang)
+    p50 = beyond if pd.isna(fc.finish_p50) else _md(fc.finish_p50, asof)
+    band = f"{_md(fc.finish_p10, asof)}–{beyond if pd.isna(fc.finish_p90) else _md(fc.finish_p90, asof)}"
+    late = pd.isna(fc.finish_p90) or fc.finish_p90 > deadline
+    style = f' style="color:{theme.FORECAST_COLOURS["at_risk"]}"' if late else ""
+    return f"<b>{escape(p50)}</b> <small{style}>({escape(band)})</small>"
+
+
+def _pair(a: float | None, b: float | None, overdue: str) -> str:
+    def one(v: float | None) -> str:
+        return overdue if v is None else f"{v:.2f}"
+
+    return f"{one(a)} / {one(b)}"
+
+
+def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+    """The compact table under the curves, one row per block.
+
+    Rates, 7-day and required paces come from :func:`lib.metrics.block_table`
+    (the overview's numbers); projected finish (P50 and P10–P90) and the
+    outlook flag from :func:`lib.metrics.block_forecasts`. On a phone the rows
+    become cards (``cb-cards``: each cell carries its column name).
+
+    Args:
+        table: :func:`lib.metrics.block_table` for the as-of day.
+        forecasts: The first frame of :func:`lib.metrics.block_forecasts`.
+        asof: The as-of day (dates in its year drop the year).
+        lang: Language of headers and flags.
+    """
+    head = [
+        ("col.block", ""), ("col.signed_rate", "num"), ("col.sealed_rate", "num"), ("col.pace_both", "num"),
+        ("col.required_both", "num"), ("col.finish_signed", "num"), ("col.finish_sealed", "num"), ("col.outlook", ""),
+    ]
+    th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
+    by_key = {(r.block_id, r.stage): r for r in forecasts.itertuples(index=False)}
+    body = []
+    for row in table.itertuples(index=False):
+        fcs = [by_key.get((row.block_id, s)) for s in metrics.RATE_STAGES]
+        flag = metrics.outlook([fc.status for fc in fcs if fc is not None]) if row.day_n >= 1 else "not_started"
+        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
+        cells = [
+            f'<span class="cb-dot" style="background:{colour}"></span><b>{escape(str(row.name))}</b>'
+            f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small>',
+            pct(row.signed_rate), f"<b>{pct(row.sealed_rate)}</b>",
+            escape(_pair(row.pace_signed, row.pace_sealed, t("overdue", lang))),
+            escape(_pair(row.required_signed, row.required_sealed, t("overdue", lang))),
+            _finish_cell(fcs[0], row.deadline, asof, lang), _finish_cell(fcs[1], row.deadline, asof, lang),
+            f'<span style="color:{colour};font-weight:700">{escape(label("forecast", flag, lang))}</span>',
+        ]
+        tds = "".join(
+            f'<td class="{cls}" data-label="{escape(t(key, lang))}">{cell}</td>' for (key, cls), cell in zip(head, cells, strict=True)
+        )
+        body.append(f"<tr>{tds}</tr>")
+    return (
+        f'<div class="cb-scroll"><table class="cb-table cb-cards"><thead><tr>{th}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div>'
+    )
 
 
 # ---------------------------------------------------------------- teams

@@ -228,7 +228,10 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     raw = raw_params()
     st.session_state[_URL_KEY] = {}
     st.session_state[_CHOICES_KEY] = choices
+    previous: Choices | None = st.session_state.get("_state_previous_choices")
+    st.session_state["_state_previous_choices"] = choices
     if not _url_is_new(raw):
+        _fit_session_to(choices, previous)
         return st.session_state[_FILTERS_KEY], []
     parsed = parse_params(raw, choices)
     f = parsed.filters
@@ -240,6 +243,27 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     st.session_state[_FILTERS_KEY] = f
     st.session_state["_state_seen"] = set()
     return f, parsed.notices
+
+
+def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
+    """Keep the session's filters valid after the data changed (an import, an undo).
+
+    Ids that no longer exist are dropped, the as-of day stays inside the data,
+    and a board that followed the latest day keeps following it.
+    """
+    st = _st()
+    for key, allowed in (("block", choices.blocks), ("team", choices.teams),
+                         ("ptype", choices.ptypes), ("own", choices.ownerships)):
+        current = st.session_state.get(key) or []
+        kept = [v for v in current if v in allowed]
+        if kept != current:
+            st.session_state[key] = kept
+    asof = st.session_state.get("asof")
+    if previous is not None and asof == previous.last_day:
+        asof = choices.last_day
+    if not isinstance(asof, date) or not choices.first_day <= asof <= choices.last_day:
+        asof = choices.last_day
+    st.session_state["asof"] = asof
 
 
 def set_filters(filters: Filters) -> None:
@@ -377,3 +401,23 @@ def share_url(base: str, *, freeze: bool = False) -> str:
 def with_filters(filters: Filters, **changes: Any) -> Filters:
     """A copy of ``filters`` with some fields changed."""
     return replace(filters, **changes)
+
+
+def page_link_base(current_url: str | None, url_path: str) -> str:
+    """The address of page ``url_path`` on the server the user is looking at.
+
+    Keeps any ``server.baseUrlPath`` prefix: the last path segment (the page
+    the browser shows) is replaced by ``url_path``.
+    """
+    from urllib.parse import urlsplit
+
+    if not current_url:
+        return f"/{url_path}"
+    parts = urlsplit(current_url)
+    segments = [s for s in parts.path.split("/") if s]
+    known = set(_st().session_state.get("_state_page_paths", ())) | {url_path}
+    if segments and segments[-1] in known:
+        segments = segments[:-1]
+    prefix = "/".join(segments)
+    path = f"/{prefix}/{url_path}" if prefix else f"/{url_path}"
+    return f"{parts.scheme}://{parts.netloc}{path}"

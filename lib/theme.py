@@ -40,6 +40,24 @@ GAIN_UP = "#2e7d32"
 GAIN_FLAT = "#757575"
 LAGGARD = "#c62828"
 
+# --- progress curves ---------------------------------------------------------
+#: One colour per block where blocks share a chart (overlaid curves), in block order.
+BLOCK_COLOURS: tuple[str, ...] = ("#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#558b2f", "#ef6c00", "#37474f")
+#: Forecast status (lib.forecast.STATUSES) → colour of its flag.
+FORECAST_COLOURS: dict[str, str] = {
+    "finished": "#2e7d32",
+    "on_track": "#1565c0",
+    "at_risk": "#ef6c00",
+    "late": "#c62828",
+    "stalled": "#c62828",
+    "no_data": "#757575",
+}
+FORECAST_BAND_ALPHA = 0.22
+#: Darker shades of RATE_COLOURS for text on white (the amber line is too light to read as text).
+RATE_TEXT_COLOURS: dict[str, str] = {"signed": "#9a6700", "sealed": "#1b5e20"}
+FULL_MARKER = {"symbol": "star", "size": 18, "line": {"width": 1, "color": "#263238"}}
+#: Height of one progress chart: four fit a 1920×1080 screen in a 2×2 grid with the table.
+PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
 
 # --- teams -------------------------------------------------------------------
 #: Leaderboard rows per page on the big screen; longer boards page through automatically.
@@ -49,3 +67,26 @@ BOARD_PAGE_SECONDS = 12
 #: How many teams the big screen pins at the top and bottom of the board.
 SCREEN_PINNED = 3
 MEDALS = ("🥇", "🥈", "🥉")
+
+# --- map ---------------------------------------------------------------------
+#: Block fill on the city map by sealing rate: (lowest rate of the class, colour),
+#: highest class first. Reuses the stage scale: green = sealed, red = untouched.
+SEALING_RATE_CLASSES: tuple[tuple[float, str], ...] = (
+    (1.0, STAGE_COLOURS["sealed"]),
+    (0.95, "#7cb342"),
+    (0.80, STAGE_COLOURS["signed"]),
+    (0.50, STAGE_COLOURS["appraised"]),
+    (0.0, STAGE_COLOURS[schema.NOT_SURVEYED]),
+)
+MAP_BACKGROUND = "#eef1f4"  # the "none" basemap: a clean light ground for intranets
+MAP_OUTLINE = "#37474f"     # household and block outlines
+MAP_SELECTED = "#0d47a1"    # the clicked household's outline
+
+#: Screen mode (dark, for a TV): background, tiles, text.
+SCREEN_BG = "#0b1220"
+SCREEN_TILE = "#16213a"
+SCREEN_FG = "#f1f5fb"
+SCREEN_MUTED = "#c9d4e5"
+
+#: The order screen mode cycles through with ``rotate=N``.
+ROTATION = ("overview", "map", "progress", "teams")

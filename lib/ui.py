@@ -22,11 +22,20 @@ def sizes(screen: bool) -> dict[str, int]:
 def inject_css(screen: bool) -> None:
     """Page CSS: tighter chrome, large type in screen mode, phone-friendly tiles."""
     s = sizes(screen)
-    screen_css = """
-      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    # Screen mode: no chrome, a dark theme tuned for a TV read from across the room.
+    screen_css = f"""
+      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
       [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-      [data-testid="stSidebarNav"], footer {display: none !important;}
-      .block-container, [data-testid="stMainBlockContainer"] {padding-top: 0.8rem !important; max-width: 100% !important;}
+      [data-testid="stSidebarNav"], footer {{display: none !important;}}
+      [data-testid="stMainBlockContainer"] {{padding: 0.6rem 1.4rem 0 !important; max-width: 100% !important;}}
+      [data-testid="stApp"], [data-testid="stMain"] {{background: {theme.SCREEN_BG} !important; color: {theme.SCREEN_FG};}}
+      [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3,
+      [data-testid="stMain"] p, [data-testid="stMain"] label, [data-testid="stMain"] span,
+      [data-testid="stMain"] td, [data-testid="stMain"] th, [data-testid="stMain"] li {{color: {theme.SCREEN_FG};}}
+      .cb-kpi {{--cb-tile: {theme.SCREEN_TILE};}}
+      .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {theme.SCREEN_MUTED} !important;}}
+      .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
+      .cb-clock {{font-size: {s['kpi_label_px'] + 10}px; font-weight: 700; margin-left: auto; font-variant-numeric: tabular-nums;}}
     """ if screen else ""
     st.html(f"""<style>
       [data-testid="stMainBlockContainer"] {{padding-top: 2.2rem; padding-bottom: 1rem;}}
@@ -39,7 +48,8 @@ def inject_css(screen: bool) -> None:
       .cb-banner {{font-size: {s['kpi_label_px']}px; display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; margin-bottom: 4px;}}
       .cb-banner .title {{font-size: {s['kpi_label_px'] + 10}px; font-weight: 700;}}
       .cb-table {{width: 100%; border-collapse: collapse; font-size: {s['table_px']}px; font-variant-numeric: tabular-nums;}}
-      .cb-table th {{text-align: left; font-weight: 600; opacity: 0.8; padding: 4px 8px; border-bottom: 2px solid rgba(128,128,128,0.4);}}
+      .cb-table th {{text-align: left; font-weight: 600; opacity: 0.8; padding: 4px 8px; border-bottom: 2px solid rgba(128,128,128,0.4); white-space: nowrap;}}
+      .cb-table td.num {{white-space: nowrap;}}
       .cb-table td {{padding: 6px 8px; border-bottom: 1px solid rgba(128,128,128,0.25);}}
       .cb-table td.num, .cb-table th.num {{text-align: right;}}
       .cb-dot {{display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 6px; vertical-align: baseline;}}
@@ -47,9 +57,18 @@ def inject_css(screen: bool) -> None:
       .cb-record {{font-size: {s['table_px']}px; line-height: 1.5;}}
       .cb-record b {{font-size: {s['table_px'] + 6}px;}}
       @media (max-width: 640px) {{
+        [data-testid="stMainBlockContainer"] {{padding-top: 3.6rem;}}
         .cb-kpis {{grid-template-columns: repeat(2, minmax(0, 1fr));}}
         .cb-kpi .value {{font-size: 28px;}}
         .cb-table {{font-size: 14px;}}
+        .cb-table .opt {{display: none;}}
+        /* .cb-cards: a wide table whose rows become cards, each cell labelled by its column */
+        .cb-cards thead {{display: none;}}
+        .cb-cards tr {{display: block; padding: 6px 0; border-bottom: 2px solid rgba(128,128,128,0.4);}}
+        .cb-cards td {{display: flex; justify-content: space-between; gap: 12px; border: none; padding: 2px 4px; text-align: right;}}
+        .cb-cards td::before {{content: attr(data-label); opacity: 0.7; text-align: left;}}
+        .cb-cards td:first-child {{font-size: 16px; justify-content: flex-start;}}
+        .cb-cards td:first-child::before {{content: none;}}
       }}
       {screen_css}
     </style>""")
@@ -82,3 +101,60 @@ def notices(items: list[str]) -> None:
     """Show what was dropped from the link, once, without blocking the board."""
     if items:
         st.warning(t("notice.dropped", items="；".join(items)), icon="⚠️")
+
+
+def clock(lang: str) -> None:
+    """A wall clock for the meeting room, ticking in the browser (no reruns)."""
+    locale = "zh-CN" if lang == "zh" else "en-GB"
+    st.html(
+        '<div class="cb-clock" id="cb-clock"></div><script>(function(){'
+        'const el=document.getElementById("cb-clock"); if(!el) return;'
+        f'const loc="{locale}";'
+        'function tick(){const d=new Date(); el.textContent=d.toLocaleDateString(loc)+" "+'
+        'd.toLocaleTimeString(loc,{hour:"2-digit",minute:"2-digit"});}'
+        'tick(); if(window.cbClock) clearInterval(window.cbClock); window.cbClock=setInterval(tick, 15000);'
+        '})();</script>',
+        unsafe_allow_javascript=True,
+    )
+
+
+def rotate_pages(pages: list, current_url_path: str, seconds: int, query_params: dict[str, list[str]]) -> None:
+    """In screen mode, move to the next page of ``pages`` every ``seconds``.
+
+    A fragment re-runs alone on its timer; the first run only arms it, so the
+    page is shown for the full period. Switching pages ends the fragment, so
+    timers never pile up over hours on the wall.
+    """
+    import time
+
+    paths = [p.url_path for p in pages]
+    if current_url_path not in paths:
+        return
+    next_page = pages[(paths.index(current_url_path) + 1) % len(pages)]
+    armed_at = time.monotonic()
+
+    @st.fragment(run_every=seconds)
+    def _tick() -> None:
+        if time.monotonic() - armed_at >= seconds - 0.5:
+            st.switch_page(next_page, query_params=query_params)
+
+    _tick()
+
+
+def refresh_data(seconds: int, version_now: callable, version_shown: int) -> None:  # type: ignore[valid-type]
+    """Every ``seconds``, look for new data and rerun the page only if there is some."""
+
+    @st.fragment(run_every=seconds)
+    def _check() -> None:
+        if version_now() != version_shown:
+            st.rerun(scope="app")
+
+    _check()
+
+
+def share_box(link: str, frozen_link: str, lang: str) -> None:
+    """The share link with a copy button, and the frozen variant that keeps today's as-of day."""
+    with st.popover(t("share.button", lang), use_container_width=True):
+        freeze = st.toggle(t("share.freeze", lang), key="share-freeze", help=t("share.freeze_help", lang))
+        st.caption(t("share.hint", lang))
+        st.code(frozen_link if freeze else link, language=None, wrap_lines=True)
