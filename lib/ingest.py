@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -274,12 +275,10 @@ class _Validator:
         self.cur_teams = _indexed(getattr(current, "teams", None), "team_id", schema.TEAM_COLUMNS)
         hh = getattr(current, "households", None)
         self.cur_households = _indexed(hh, "household_id", schema.HOUSEHOLD_COLUMNS)
-        self.cur_geometry = (hh.set_index("household_id")["geometry"] if hh is not None and "geometry" in hh
-                             else pd.Series(dtype=object))
+        self.cur_geometry: dict[str, Any] = _geometries(hh, "household_id")
         self.cur_dates = _current_dates(hh)
         bl = getattr(current, "blocks", None)
-        self.cur_block_geometry = (bl.set_index("block_id")["geometry"] if bl is not None and "geometry" in bl
-                                   else pd.Series(dtype=object))
+        self.cur_block_geometry: dict[str, Any] = _geometries(bl, "block_id")
         self.base_version = getattr(current, "data_version", None)
 
     # -- helpers -----------------------------------------------------------
@@ -322,7 +321,7 @@ class _Validator:
         if frame is None:
             return None
         geoms = self.cur_block_geometry
-        frame["geometry"] = [None if isinstance(g := geoms.get(b), float) else g for b in frame["block_id"]]
+        frame["geometry"] = [geoms.get(b) for b in frame["block_id"]]
         return frame
 
     def rows_of(self, kind: str) -> list[tuple[Table, pd.DataFrame]]:
@@ -343,13 +342,14 @@ class _Validator:
         """Warn on identical repeated rows, error on conflicting ones; returns (table index, position) to skip."""
         seen: dict[str, tuple[Table, int, dict]] = {}
         skip: set[tuple[int, int]] = set()
+        counts = pd.concat([f[key] for _, f in items]).value_counts() if items else pd.Series(dtype=int)
+        repeated = set(counts.index[counts > 1]) - {""}
         for ti, (t, frame) in enumerate(items):
             cols = [c for c in frame.columns if not c.startswith("_")]
-            values = frame[cols].map(_text).to_dict("records")
             for pos, (k, row) in enumerate(zip(frame[key], frame["_row"])):
-                if not k:
+                if k not in repeated:
                     continue
-                vals = {c: x for c, x in values[pos].items() if x}
+                vals = {c: x for c in cols if (x := _text(frame[c].iat[pos]))}
                 if k not in seen:
                     seen[k] = (t, int(row), vals)
                     continue
@@ -416,8 +416,9 @@ class _Validator:
     # -- teams -------------------------------------------------------------
     def check_teams(self, blocks: dict[str, dict]) -> dict[str, dict]:
         items = self.rows_of("teams")
+        self.index_refs(blocks)
         for t, frame in items:
-            frame["_block"] = [self.resolve_block(t, int(row), ref, blocks, required=False)
+            frame["_block"] = [self.resolve_block(t, int(row), ref)
                                for ref, row in zip(frame["block"], frame["_row"])]
             frame["team_id"] = [tid or self.team_id_for(name, blk) for tid, name, blk
                                 in zip(frame["team_id"], frame["name"], frame["_block"])]
@@ -458,27 +459,36 @@ class _Validator:
             return matches[0]
         return name if name not in self.cur_teams else f"{block}-{name}"
 
-    def resolve_block(self, t: Table, row: int, ref: str, blocks: dict[str, dict], *, required: bool) -> Any:
+    def index_refs(self, blocks: dict[str, dict], teams: dict[str, dict] | None = None) -> None:
+        """Lookups for references by id or name (the file's rows override the stored ones)."""
+        known_blocks = {**self.cur_blocks, **blocks}
+        self.block_names = {r["name"]: bid for bid, r in known_blocks.items()}
+        self.block_ids = set(known_blocks)
+        self.known_teams = {**self.cur_teams, **(teams or {})}
+        self.team_names: dict[str, list[str]] = {}
+        for tid, r in self.known_teams.items():
+            self.team_names.setdefault(r["name"], []).append(tid)
+
+    def resolve_block(self, t: Table, row: int, ref: str) -> Any:
         """Block id for a reference by id or name; None when blank, False when unknown."""
         if not ref:
             return None
-        if ref in blocks or ref in self.cur_blocks:
+        if ref in self.block_ids:
             return ref
-        by_name = {r["name"]: bid for bid, r in {**self.cur_blocks, **blocks}.items()}
-        if ref in by_name:
-            return by_name[ref]
+        if ref in self.block_names:
+            return self.block_names[ref]
         self.error("unknown_block", t, row, "block", f"地块“{ref}”不存在（地块表和现有数据里都没有）。",
                    f"block '{ref}' does not exist (neither in the 地块 sheet nor in the current data).")
         return False
 
-    def resolve_team(self, t: Table, row: int, ref: str, block: str | None, teams: dict[str, dict]) -> Any:
+    def resolve_team(self, t: Table, row: int, ref: str, block: str | None) -> Any:
+        """Team id for a reference by id, or by name within the household's block."""
         if not ref:
             return None
-        known = {**self.cur_teams, **teams}
-        if ref in known:
+        if ref in self.known_teams:
             return ref
-        named = [tid for tid, r in known.items() if r["name"] == ref]
-        in_block = [tid for tid in named if known[tid]["block_id"] == block]
+        named = self.team_names.get(ref, [])
+        in_block = [tid for tid in named if self.known_teams[tid]["block_id"] == block]
         if len(in_block) == 1 or len(named) == 1:
             return (in_block or named)[0]
         if named:
@@ -492,6 +502,7 @@ class _Validator:
     # -- households --------------------------------------------------------
     def check_households(self, blocks: dict[str, dict], teams: dict[str, dict]) -> dict[str, dict]:
         items = self.rows_of("households")
+        self.index_refs(blocks, teams)
         skip = self.duplicates("households", "household_id", items)
         out: dict[str, dict] = {}
         for ti, (t, frame) in enumerate(items):
@@ -505,13 +516,13 @@ class _Validator:
                     continue
                 cur = self.cur_households.get(hid, {})
                 ok = True
-                block = self.resolve_block(t, row, r.get("block", ""), blocks, required=True)
+                block = self.resolve_block(t, row, r.get("block", ""))
                 block = cur.get("block_id") if block is None else block
                 if block is None:
                     self.error("missing_value", t, row, "block" if "block" in t.headers else "household_id",
                                f"户号 {hid} 缺少地块。", f"household {hid} has no block.")
                 ok &= bool(block)
-                team = self.resolve_team(t, row, r.get("team", ""), block, teams)
+                team = self.resolve_team(t, row, r.get("team", ""), block)
                 team = cur.get("team_id") if team is None else team
                 ok &= team is not False
                 ptype = self.vocab(t, row, "property_type", r.get("property_type", ""), PROPERTY_SYNONYMS,
@@ -526,7 +537,7 @@ class _Validator:
                             "address": r.get("address") or cur.get("address") or "",
                             "property_type": ptype, "ownership": owner, "floor_area_m2": area,
                             "owner_name": r.get("owner_name") or cur.get("owner_name") or "", "flags": flags}
-                if team and teams.get(team, self.cur_teams.get(team, {})).get("block_id") not in (block, None):
+                if team and self.known_teams.get(team, {}).get("block_id") not in (block, None):
                     self.warning("team_other_block", t, row, "team", f"工作组“{r.get('team')}”属于另一个地块。",
                                  f"team '{r.get('team')}' belongs to another block.")
         return out
@@ -591,7 +602,8 @@ class _Validator:
         statuses: dict[str, tuple[Table, int, str]] = {}
         for ti, (t, frame) in enumerate(items):
             stage_cols = [f for f in STAGE_FIELDS if f in frame.columns]
-            parsed = {f: _dates(t, frame, f) for f in stage_cols}
+            parsed = {f: tuple(x.tolist() for x in _dates(t, frame, f)) for f in stage_cols}
+            status = frame["status"].tolist() if "status" in frame.columns else None
             if stage_cols and "status" in frame.columns:
                 self.notes.append(Note(t.sheet, "表中已有日期列，状态列仅供参考，未使用。",
                                        "The sheet has date columns; its status column was not used."))
@@ -611,10 +623,10 @@ class _Validator:
                 given: dict[str, Any] = {}
                 for f in stage_cols:
                     dates, bad = parsed[f]
-                    if bad.iloc[pos]:
+                    if bad[pos]:
                         self.bad_date(t, row, f, t.frame[f].iloc[pos])
                         continue
-                    d = dates.iloc[pos]
+                    d = dates[pos]
                     if d is not None and d > self.limit:
                         day = f"台账日期 {self.as_of}" if self.as_of else f"今天 {self.limit}"
                         day_en = f"the ledger's as-of day {self.as_of}" if self.as_of else f"today, {self.limit}"
@@ -622,8 +634,8 @@ class _Validator:
                         continue
                     given[f[5:]] = d
                 file_dates[hid] = given
-                if not stage_cols and "status" in frame.columns:
-                    statuses[hid] = (t, row, frame["status"].iloc[pos])
+                if not stage_cols and status is not None:
+                    statuses[hid] = (t, row, status[pos])
         self.apply_statuses(statuses, file_dates)
         return self.milestone_changes(file_dates, where)
 
@@ -738,21 +750,20 @@ class _Validator:
             rows.append(hid)
         for hid in geoms:
             old = self.cur_geometry.get(hid)
-            if old is not None and not (isinstance(old, float)) and old.equals(geoms[hid]):
+            if old is not None and old.equals(geoms[hid]):
                 continue
             self.changes.footprints += 1
             if hid not in rows:
                 rows.append(hid)
         final_ids = set(self.cur_households) | set(households)
-        on_map = {h for h, g in self.cur_geometry.items() if g is not None and not isinstance(g, float)} | set(geoms)
+        on_map = {h for h, g in self.cur_geometry.items() if g is not None} | set(geoms)
         self.changes.not_on_map = len(final_ids - on_map)
         if not rows:
             return None
         recs = []
         for hid in rows:
             rec = dict(households.get(hid) or self.cur_households[hid])
-            g = geoms.get(hid, self.cur_geometry.get(hid))
-            rec["geometry"] = None if isinstance(g, float) else g
+            rec["geometry"] = geoms.get(hid, self.cur_geometry.get(hid))
             recs.append(rec)
         return pd.DataFrame(recs, columns=[*schema.HOUSEHOLD_COLUMNS, "geometry"])
 
@@ -763,6 +774,13 @@ class _Validator:
 
 def _text(v: Any) -> str:
     """A cell as text: numbers without a spurious .0, dates as ISO, export's ' neutraliser undone."""
+    try:
+        return _cached_text(v)
+    except TypeError:  # unhashable
+        return _uncached_text(v)
+
+
+def _uncached_text(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, float):
@@ -779,6 +797,9 @@ def _text(v: Any) -> str:
     if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
         s = s[1:]
     return s
+
+
+_cached_text = lru_cache(maxsize=65536, typed=True)(_uncached_text)
 
 
 def _comparable(v: Any) -> Any:
@@ -820,6 +841,14 @@ def _indexed(frame: pd.DataFrame | None, key: str, columns: list[str]) -> dict[s
             elif val is pd.NaT or (isinstance(val, float) and val != val):
                 r[k] = None
     return {str(r[key]): r for r in recs}
+
+
+def _geometries(frame: pd.DataFrame | None, key: str) -> dict[str, Any]:
+    """id -> stored shapely geometry (None when there is none)."""
+    if frame is None or len(frame) == 0 or "geometry" not in frame.columns:
+        return {}
+    return {str(k): (None if g is None or (isinstance(g, float) and g != g) or g.is_empty else g)
+            for k, g in zip(frame[key], frame["geometry"])}
 
 
 def _current_dates(hh: pd.DataFrame | None) -> dict[str, dict[str, date | None]]:
@@ -874,9 +903,8 @@ def apply(report: Report, engine: sqlalchemy.Engine, *, imported_by: str, accept
         return ApplyResult(int(done["batch_id"]), False,
                            f"这个文件已于 {when} 导入过（批次 {done['batch_id']}），本次未重复导入。",
                            f"This file was already imported on {when} (batch {done['batch_id']}); nothing was changed.")
-    current = store.load_frames(engine)
-    if report.ledger is not None and current.data_version != report.base_version:
-        report = validate(report.ledger, current, as_of=report.as_of)
+    if report.ledger is not None and store.data_version(engine) != report.base_version:
+        report = validate(report.ledger, store.load_frames(engine), as_of=report.as_of)
         if report.errors:
             raise ImportRefused("数据在预览后已被修改，重新校验发现错误，未写入任何数据。",
                                 "The data changed after the preview and the ledger now has errors; nothing was written.")
