@@ -206,47 +206,66 @@ def block_status(remaining: int, daily_pace: float, required: float | None, day_
     return "on_track"
 
 
+def _stage_counts(households: pd.DataFrame, key: str, stage: str, asof: date, window_start: pd.Series) -> pd.DataFrame:
+    """Per group ``key``: households, reached, reached today, gained since ``window_start``, last date."""
+    col = households[f"date_{stage}"]
+    done = col <= ts(asof)
+    frame = pd.DataFrame({
+        key: households[key].to_numpy(),
+        "done": done.to_numpy(),
+        "today": (col == ts(asof)).to_numpy(),
+        "window": (done & (col >= window_start)).to_numpy(),
+        "last": col.where(done).to_numpy(),
+    })
+    return frame.groupby(key, sort=False).agg(
+        total=("done", "size"), done=("done", "sum"), today=("today", "sum"),
+        window=("window", "sum"), last=("last", "max"),
+    )
+
+
 def block_table(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> pd.DataFrame:
     """One row per block in ``blocks`` with its rates, paces and 100 % days.
 
     ``*_full_day`` is the block's own day N on which the stage first reached
-    100 % (NaN if not yet); ``double_full_day`` is when both had.
+    100 % (NaN if not yet); ``double_full_day`` is when both had. Vectorised:
+    one group-by per stage, so 100 k households stay well inside the budget.
     """
+    present = blocks[blocks["block_id"].isin(households["block_id"].unique())]
+    if households.empty or present.empty:
+        return schema.empty_frame(BLOCK_TABLE_COLUMNS)
+    launch = dict(zip(present["block_id"], present["launch_date"], strict=True))
+    # The pace window is the last 7 days, or the block's own age when younger.
+    windows = {b: max(1, min(PACE_WINDOW_DAYS, day_number(d, asof))) for b, d in launch.items()}
+    window_start = households["block_id"].map({b: ts(asof) - pd.Timedelta(days=w - 1) for b, w in windows.items()})
+    counts = {stage: _stage_counts(households, "block_id", stage, asof, window_start) for stage in RATE_STAGES}
     rows = []
-    by_block = {bid: g for bid, g in households.groupby("block_id", sort=False)}
-    for blk in blocks.itertuples(index=False):
-        hh = by_block.get(blk.block_id, households.iloc[:0])
-        if hh.empty:
-            continue
-        total = len(hh)
+    for blk in present.itertuples(index=False):
         day_n = day_number(blk.launch_date, asof)
-        left = days_left(blk.deadline, asof)
         row: dict[str, object] = {
             "block_id": blk.block_id, "name": blk.name, "launch_date": blk.launch_date,
-            "deadline": blk.deadline, "day_n": day_n, "days_left": left, "households": total,
+            "deadline": blk.deadline, "day_n": day_n, "days_left": days_left(blk.deadline, asof),
         }
         for stage in RATE_STAGES:
-            done = int(reached(hh, stage, asof).sum())
-            full = first_full_day(hh, stage, asof)
-            p = pace(hh, stage, asof, blk.launch_date) if day_n >= 1 else 0.0
-            req = required_pace(total - done, blk.deadline, asof)
+            c = counts[stage].loc[blk.block_id]
+            total, done = int(c["total"]), int(c["done"])
+            p = int(c["window"]) / windows[blk.block_id] if day_n >= 1 else 0.0
+            full = c["last"].date() if done == total and pd.notna(c["last"]) else None
             row.update({
+                "households": total,
                 stage: done,
                 f"{stage}_rate": rate(done, total),
-                f"{stage}_today": gained_on(hh, stage, asof),
+                f"{stage}_today": int(c["today"]),
                 f"{stage}_full_day": day_number(blk.launch_date, full) if full else np.nan,
                 f"pace_{stage}": p,
-                f"required_{stage}": req,
+                f"required_{stage}": required_pace(total - done, blk.deadline, asof),
                 f"finish_{stage}": projected_finish(total - done, p, asof),
             })
         both = [row["signed_full_day"], row["sealed_full_day"]]
         row["double_full_day"] = np.nan if any(pd.isna(v) for v in both) else max(both)  # type: ignore[type-var]
         row["status"] = block_status(
-            total - int(row["sealed"]), float(row["pace_sealed"]), row["required_sealed"], day_n  # type: ignore[arg-type]
+            int(row["households"]) - int(row["sealed"]), float(row["pace_sealed"]), row["required_sealed"], day_n  # type: ignore[arg-type]
         )
         rows.append(row)
-    if not rows:
-        return schema.empty_frame(BLOCK_TABLE_COLUMNS)
     return pd.DataFrame(rows, columns=BLOCK_TABLE_COLUMNS)
 
 
@@ -292,21 +311,25 @@ def team_full_days(households: pd.DataFrame, teams: pd.DataFrame, blocks: pd.Dat
     block's own day N on which the team finished).
     """
     columns = ["team_id", "name", "block_id", "households", "full_date", "day_n"]
+    assigned = households[households["team_id"].notna()]
+    if assigned.empty:
+        return schema.empty_frame(columns)
+    c = _stage_counts(assigned, "team_id", stage, asof, pd.Series(ts(asof), index=assigned.index))
+    full = c[(c["done"] == c["total"]) & c["last"].notna()]
+    if full.empty:
+        return schema.empty_frame(columns)
+    block_of = assigned.drop_duplicates("team_id").set_index("team_id")["block_id"]
     launches = dict(zip(blocks["block_id"], blocks["launch_date"], strict=True))
     names = dict(zip(teams["team_id"], teams["name"], strict=True))
-    rows = []
-    for team_id, hh in households.groupby("team_id", sort=True):
-        full = first_full_day(hh, stage, asof)
-        if full is None:
-            continue
-        block_id = hh["block_id"].iloc[0]
-        rows.append({
-            "team_id": team_id, "name": names.get(team_id, team_id), "block_id": block_id,
-            "households": len(hh), "full_date": full, "day_n": day_number(launches[block_id], full),
-        })
-    if not rows:
-        return schema.empty_frame(columns)
-    return pd.DataFrame(rows, columns=columns).sort_values(["day_n", "households"], ascending=[True, False], ignore_index=True)
+    out = pd.DataFrame({
+        "team_id": full.index,
+        "name": [names.get(tid, tid) for tid in full.index],
+        "block_id": block_of.reindex(full.index).to_numpy(),
+        "households": full["total"].astype("int64").to_numpy(),
+        "full_date": [d.date() for d in full["last"]],
+    })
+    out["day_n"] = [day_number(launches[b], d) for b, d in zip(out["block_id"], out["full_date"], strict=True)]
+    return out.sort_values(["day_n", "households", "team_id"], ascending=[True, False, True], ignore_index=True)[columns]
 
 
 # ---------------------------------------------------------------- team board
