@@ -597,3 +597,18 @@ def team_remaining(households: pd.DataFrame, blocks: pd.DataFrame, team_id: str,
     })
     out = out.sort_values(["days_outstanding", "household_id"], ascending=[False, True], na_position="last", ignore_index=True)
     return out[TEAM_REMAINING_COLUMNS]
+
+
+# --- map ----------------------------------------------------------------------
+
+
+def days_unsigned(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> pd.Series:
+    """Days since its block's launch for each household still unsigned on ``asof``.
+
+    The map's "days outstanding": 0 on the launch day; NaN for a household
+    signed by then or whose block has not launched yet.
+    """
+    launches = dict(zip(blocks["block_id"], blocks["launch_date"], strict=True))
+    launch = pd.to_datetime(households["block_id"].map(launches))
+    days = (ts(asof) - launch).dt.days.astype("float64")
+    return days.where(~reached(households, "signed", asof) & (days >= 0))
