@@ -542,42 +542,50 @@ def rank_change_text(change: object) -> str:
     return f"▲{value}" if value > 0 else f"▼{-value}"
 
 
-def _change_colour(change: object) -> str:
-    text = rank_change_text(change)
-    return theme.GAIN_UP if text.startswith("▲") else theme.LAGGARD if text.startswith("▼") else theme.GAIN_FLAT
+def _palette(screen: bool) -> dict[str, str]:
+    """Gain / flag colours: the desk's on white, lighter ones on the big screen's dark ground."""
+    if screen:
+        return {"up": theme.SCREEN_GAIN_UP, "down": theme.SCREEN_LAGGARD, "flat": theme.SCREEN_MUTED,
+                "lag": theme.SCREEN_LAGGARD, "done": theme.SCREEN_GAIN_UP, "idle": theme.SCREEN_MUTED}
+    return {"up": theme.GAIN_UP, "down": theme.LAGGARD, "flat": theme.GAIN_FLAT,
+            "lag": theme.LAGGARD, "done": theme.STATUS_COLOURS["finished"], "idle": theme.STATUS_COLOURS["not_started"]}
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _gap_text(gap: float) -> str:
     return f"{gap:.1f}".rstrip("0").rstrip(".")
 
 
-def laggard_reason(reasons: str, days_since_gain: object, rate_gap: object, lang: str) -> str:
-    """The laggard reasons of a board row as words ("" when not a laggard)."""
+def laggard_reason(reasons: str, days_since_gain: object, rate_gap: object, lang: str, *, short: bool = False) -> str:
+    """The laggard reasons of a board row in words ("" when it is not a laggard); ``short`` for the big screen."""
+    prefix = "teams.reason_short." if short else "teams.reason."
     words = []
     for code in (reasons or "").split("|"):
         if code == "stalled":
-            words.append(t("teams.reason.stalled", lang, days=int(days_since_gain)))  # type: ignore[call-overload]
+            words.append(t(prefix + "stalled", lang, days=int(days_since_gain)))  # type: ignore[call-overload]
         elif code == "below_block":
-            words.append(t("teams.reason.below_block", lang, gap=_gap_text(float(rate_gap))))  # type: ignore[arg-type]
-    return "；".join(words) if lang == "zh" else "; ".join(words)
+            words.append(t(prefix + "below_block", lang, gap=_gap_text(float(rate_gap))))  # type: ignore[arg-type]
+    return ("；" if lang == "zh" else "; ").join(words)
 
 
-def team_status(row: object, lang: str) -> tuple[str, str]:
-    """(text, colour) of a board row's status: finished on day N, laggard and why, not started, or nothing."""
-    finish_day = getattr(row, "finish_day")
-    if finish_day is not None and finish_day is not pd.NA and finish_day == finish_day:
-        return t("teams.finished", lang, n=int(finish_day)), theme.STATUS_COLOURS["finished"]
-    if getattr(row, "laggard"):
-        reason = laggard_reason(getattr(row, "laggard_reasons"), getattr(row, "days_since_gain"), getattr(row, "rate_gap"), lang)
-        return f"{t('teams.laggard', lang)}：{reason}" if lang == "zh" else f"{t('teams.laggard', lang)}: {reason}", theme.LAGGARD
-    day_n = getattr(row, "day_n")
-    if day_n is pd.NA or day_n is None or day_n < 1:
-        return t("teams.not_started", lang), theme.STATUS_COLOURS["not_started"]
-    return "", theme.GAIN_FLAT
+def team_status(row: Any, lang: str, *, screen: bool = False, short: bool = False) -> tuple[str, str]:
+    """(text, colour) of a board row: finished on day N, laggard and why, not started, or nothing."""
+    c = _palette(screen)
+    if not _missing(row.finish_day):
+        return t("teams.finished_short" if short else "teams.finished", lang, n=int(row.finish_day)), c["done"]
+    if row.laggard:
+        reason = laggard_reason(row.laggard_reasons, row.days_since_gain, row.rate_gap, lang, short=short)
+        return t("teams.laggard", lang) + ("：" if lang == "zh" else ": ") + reason, c["lag"]
+    if _missing(row.day_n) or row.day_n < 1:
+        return t("teams.not_started", lang), c["idle"]
+    return "", c["flat"]
 
 
 def scoring_rule_lines(scoring: metrics.Scoring, lang: str) -> list[str]:
-    """The ranking and laggard rules in words, from the scoring in force (shown on the page and the sheet)."""
+    """The ranking and laggard rules in words, from the scoring in force (page and score sheet)."""
     w = scoring.weights
     if scoring.is_sealing_rate:
         formula = t("teams.rule_score_rate", lang)
@@ -593,91 +601,132 @@ def scoring_rule_lines(scoring: metrics.Scoring, lang: str) -> list[str]:
     ]
 
 
+def team_summary(board: pd.DataFrame, lang: str) -> str:
+    """One line over the board: how many teams, how many finished, how many laggards."""
+    done = int(board["finish_day"].notna().sum())
+    return t("teams.summary", lang, n=len(board), done=done, lag=int(board["laggard"].sum()))
+
+
 def _int_or_dash(value: object) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return "—"
-    return str(int(value))  # type: ignore[call-overload]
+    return "—" if _missing(value) else str(int(value))  # type: ignore[call-overload]
 
 
-def _gain(value: int) -> str:
-    colour = theme.GAIN_UP if value > 0 else theme.GAIN_FLAT
-    text = f"+{value}" if value > 0 else "0"
-    return f'<span style="color:{colour};font-weight:{700 if value > 0 else 400}">{text}</span>'
+def _rank_badge(rank: int) -> str:
+    if rank <= len(theme.MEDAL_COLOURS):
+        return f'<span class="cb-medal" style="background:{theme.MEDAL_COLOURS[rank - 1]}">{rank}</span>'
+    return str(rank)
 
 
-def _rate_cell(rate: float) -> str:
-    width = 0 if rate != rate else max(0.0, min(100.0, rate * 100))
-    colour = theme.STATUS_COLOURS["finished"] if width >= 100 else theme.RATE_COLOURS["sealed"]
-    return (f'<b>{pct(rate)}</b><div class="cb-bar"><span style="width:{width:.1f}%;background:{colour}"></span></div>')
+def _gain(value: int, c: dict[str, str]) -> str:
+    if value > 0:
+        return f'<b style="color:{c["up"]}">+{value}</b>'
+    return f'<span style="color:{c["flat"]}">0</span>'
+
+
+def _rate_cell(rate: float, c: dict[str, str]) -> str:
+    width = 0.0 if rate != rate else max(0.0, min(100.0, rate * 100))
+    colour = c["done"] if width >= 100 else theme.RATE_COLOURS["sealed"]
+    return f'<b>{pct(rate)}</b><div class="cb-bar"><span style="width:{width:.1f}%;background:{colour}"></span></div>'
+
+
+def _board_columns(lang: str, *, screen: bool, show_score: bool) -> list[tuple[str, str, Any]]:
+    """(header key, cell class, cell builder) per column; class ``opt`` columns give way on a phone."""
+    c = _palette(screen)
+
+    def change(r: Any) -> str:
+        text = rank_change_text(r.rank_change)
+        colour = c["up"] if text.startswith("▲") else c["down"] if text.startswith("▼") else c["flat"]
+        return f'<b style="color:{colour}">{text}</b>'
+
+    def team(r: Any) -> str:
+        org = "" if screen else f"<small>{escape(str(r.organisation))}</small>"
+        text, colour = team_status(r, lang, screen=screen, short=True)
+        on_phone = f'<div class="phone" style="color:{colour}">{escape(text)}</div>' if text and not screen else ""
+        return f"{escape(str(r.team))}{org}{on_phone}"
+
+    def idle(r: Any) -> str:
+        stalled = "stalled" in (r.laggard_reasons or "")
+        return f'<span style="color:{c["lag"] if stalled else "inherit"}">{_int_or_dash(r.days_since_gain)}</span>'
+
+    def status(r: Any) -> str:
+        text, colour = team_status(r, lang, screen=screen, short=screen)
+        return f'<span style="color:{colour}">{escape(text)}</span>'
+
+    cols: list[tuple[str, str, Any]] = [
+        ("teams.col.rank", "num rank", lambda r: _rank_badge(r.rank)),
+        ("teams.col.change", "num", change),
+        ("teams.col.team", "team", team),
+        ("teams.col.block", "block opt", lambda r: escape(str(r.block))),
+    ]
+    if screen:
+        cols.append(("teams.col.sealed", "num", lambda r: f"{r.sealed}/{r.assigned}"))
+    else:
+        cols += [("teams.col.assigned", "num opt", lambda r: str(r.assigned)),
+                 ("teams.col.signed", "num opt", lambda r: str(r.signed)),
+                 ("teams.col.sealed", "num opt", lambda r: str(r.sealed))]
+    cols.append(("teams.col.sealed_rate", "num", lambda r: _rate_cell(r.sealed_rate, c)))
+    if show_score:
+        cols.append(("teams.col.score", "num", lambda r: f"<b>{r.score:.2f}</b>"))
+    short = "_short" if screen else ""
+    cols += [
+        (f"teams.col.today{short}", "num opt", lambda r: _gain(r.gain_today, c)),
+        (f"teams.col.week{short}", "num", lambda r: _gain(r.gain_7d, c)),
+        (f"teams.col.idle{short}", "num opt", idle),
+        ("teams.col.status", "status opt", status),
+    ]
+    return cols
 
 
 def _board_css(screen: bool) -> str:
     s = theme.SCREEN if screen else theme.DESK
+    lag_bg = "rgba(255, 107, 107, 0.16)" if screen else "rgba(198, 40, 40, 0.07)"
+    tile = "rgba(255, 255, 255, 0.07)" if screen else "rgba(128, 128, 128, 0.08)"
+    lag = _palette(screen)["lag"]
+    pad = "4px 10px" if screen else "6px 8px"
+    block_clip = " white-space: nowrap; overflow: hidden; text-overflow: ellipsis;" if screen else ""
     return f"""<style>
-      .cb-board {{font-size: {s['table_px']}px;}}
-      .cb-board td, .cb-board th {{white-space: nowrap;}}
-      .cb-board td.team {{white-space: normal; min-width: 7em;}}
-      .cb-board td.team small {{display: block; opacity: .65; font-size: .72em;}}
-      .cb-board td.status {{white-space: normal; min-width: 8em; font-weight: 600;}}
-      .cb-board tr.lag td {{background: rgba(198, 40, 40, 0.07);}}
-      .cb-board tr.lag td:first-child {{box-shadow: inset 5px 0 0 {theme.LAGGARD};}}
+      .cb-board td {{padding: {pad};}}
+      .cb-board td.team {{white-space: nowrap; font-weight: 600;}}
+      .cb-board td.team small {{display: block; opacity: .65; font-size: .72em; font-weight: 400;}}
+      .cb-board td.block {{min-width: 5em; max-width: {"7.5em" if screen else "10em"};{block_clip}}}
+      .cb-board td.status {{min-width: 9em; font-weight: 600;{" white-space: nowrap;" if screen else ""}}}
+      .cb-board tr.lag td {{background: {lag_bg};}}
+      .cb-board tr.lag td:first-child {{box-shadow: inset 6px 0 0 {lag};}}
       .cb-board td.rank {{font-weight: 700;}}
-      .cb-bar {{height: 5px; border-radius: 3px; background: rgba(128,128,128,.2); margin-top: 2px; min-width: 4em;}}
+      .cb-medal {{display: inline-block; min-width: 1.5em; line-height: 1.5em; border-radius: 50%; text-align: center;
+                  color: #1b1b1b; font-weight: 800;}}
+      .cb-bar {{height: 5px; border-radius: 3px; background: rgba(128,128,128,.25); margin-top: 2px; min-width: 4em;}}
       .cb-bar span {{display: block; height: 100%; border-radius: 3px;}}
+      .cb-board .phone {{display: none;}}
+      @media (max-width: 640px) {{
+        .cb-board td {{padding: 5px 4px;}}
+        .cb-board td.team {{white-space: normal;}}
+        .cb-board td.team small {{display: none;}}
+        .cb-board .phone {{display: block; font-size: 12px;}}
+        .cb-bar {{min-width: 3em;}}
+      }}
       .cb-pages {{display: grid;}}
       .cb-page {{grid-area: 1 / 1;}}
-      .cb-pageno {{font-size: {max(14, s['table_px'] - 6)}px; opacity: .7; text-align: right; margin-top: 4px;}}
-      .cb-pin {{font-size: {s['table_px']}px; line-height: 1.35;}}
-      .cb-pin h4 {{margin: 4px 0 6px; font-size: {s['table_px'] + 2}px;}}
-      .cb-pin .item {{padding: 6px 10px; margin-bottom: 6px; border-radius: 8px; background: rgba(128,128,128,.08);}}
-      .cb-pin .item b {{font-size: {s['table_px'] + 4}px;}}
-      .cb-pin .item small {{display: block; opacity: .8; font-size: .78em;}}
-      .cb-pin .lag {{border-left: 6px solid {theme.LAGGARD};}}
-      .cb-pin .top {{border-left: 6px solid {theme.GAIN_UP};}}
+      .cb-pageno {{font-size: {max(14, s['table_px'] - 6)}px; opacity: .75; text-align: right; margin-top: 4px;}}
+      .cb-pin {{font-size: {s['table_px']}px; line-height: 1.3;}}
+      .cb-pin h4 {{margin: 2px 0 8px; font-size: {s['table_px'] + 2}px; font-weight: 700;}}
+      .cb-pin .item {{padding: 6px 12px; margin-bottom: 8px; border-radius: 8px; background: {tile};}}
+      .cb-pin .item b {{font-size: {s['table_px'] + 2}px;}}
+      .cb-pin .item small {{display: block; opacity: .85; font-size: .78em;}}
+      .cb-pin .lag {{border-left: 6px solid {lag};}}
+      .cb-pin .top {{border-left: 6px solid {_palette(screen)["up"]};}}
     </style>"""
 
 
-def _board_rows(board: pd.DataFrame, lang: str, *, screen: bool, show_score: bool) -> list[str]:
-    rows = []
-    for row in board.itertuples(index=False):
-        status, colour = team_status(row, lang)
-        medal = theme.MEDALS[row.rank - 1] if row.rank <= len(theme.MEDALS) else ""
-        cells = [
-            f'<td class="num rank">{medal}{row.rank}</td>',
-            f'<td class="num" style="color:{_change_colour(row.rank_change)};font-weight:700">{rank_change_text(row.rank_change)}</td>',
-            f'<td class="team">{escape(str(row.team))}' + ("" if screen else f"<small>{escape(str(row.organisation))}</small>") + "</td>",
-            f"<td>{escape(str(row.block))}</td>",
-        ]
-        if screen:
-            cells.append(f'<td class="num">{row.sealed}/{row.assigned}</td>')
-        else:
-            cells += [f'<td class="num">{row.assigned}</td>', f'<td class="num">{row.signed}</td>', f'<td class="num">{row.sealed}</td>']
-        cells.append(f'<td class="num">{_rate_cell(row.sealed_rate)}</td>')
-        if show_score:
-            cells.append(f'<td class="num"><b>{row.score:.2f}</b></td>')
-        idle = _int_or_dash(row.days_since_gain)
-        idle_colour = theme.LAGGARD if "stalled" in (row.laggard_reasons or "") else "inherit"
-        cells += [
-            f'<td class="num">{_gain(row.gain_today)}</td>',
-            f'<td class="num">{_gain(row.gain_7d)}</td>',
-            f'<td class="num" style="color:{idle_colour}">{idle}</td>',
-            f'<td class="status" style="color:{colour}">{escape(status)}</td>',
-        ]
-        rows.append(f'<tr class="{"lag" if row.laggard else ""}">' + "".join(cells) + "</tr>")
-    return rows
-
-
-def _board_head(lang: str, *, screen: bool, show_score: bool) -> str:
-    head = [("teams.col.rank", "num"), ("teams.col.change", "num"), ("teams.col.team", ""), ("teams.col.block", "")]
-    if screen:
-        head.append(("teams.col.sealed", "num"))
-    else:
-        head += [("teams.col.assigned", "num"), ("teams.col.signed", "num"), ("teams.col.sealed", "num")]
-    head.append(("teams.col.sealed_rate", "num"))
-    if show_score:
-        head.append(("teams.col.score", "num"))
-    head += [("teams.col.today", "num"), ("teams.col.week", "num"), ("teams.col.idle", "num"), ("teams.col.status", "")]
-    return "<thead><tr>" + "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head) + "</tr></thead>"
+def _table(cols: list[tuple[str, str, Any]], rows: list[Any], lang: str) -> str:
+    head = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls, _ in cols)
+    body = "".join(
+        f'<tr class="{"lag" if r.laggard else ""}">'
+        + "".join(f'<td class="{cls}" data-label="{escape(t(key, lang))}">{cell(r)}</td>' for key, cls, cell in cols)
+        + "</tr>"
+        for r in rows
+    )
+    return f'<table class="cb-table cb-board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def team_leaderboard_html(
@@ -691,58 +740,55 @@ def team_leaderboard_html(
 ) -> str:
     """The leaderboard table of :func:`lib.metrics.team_board` rows, best first.
 
-    On the big screen (``screen``) the columns are fewer and the type larger,
-    and a board longer than ``rows_per_page`` pages through itself with a CSS
-    animation (``page_seconds`` per page; no rerun, no page scroll). At a desk
-    the table scrolls sideways inside itself on a narrow phone.
+    On the big screen (``screen``) columns are fewer and type larger, and a
+    board longer than ``rows_per_page`` pages through itself by a CSS
+    animation, ``page_seconds`` a page (no rerun, no page scroll). At a desk
+    the table scrolls sideways inside itself, and on a phone the secondary
+    columns give way.
     """
-    head = _board_head(lang, screen=screen, show_score=show_score)
-    rows = _board_rows(board, lang, screen=screen, show_score=show_score)
+    cols = _board_columns(lang, screen=screen, show_score=show_score)
+    rows = list(board.itertuples(index=False))
     if not screen or len(rows) <= rows_per_page:
-        return (f'{_board_css(screen)}<div class="cb-scroll"><table class="cb-table cb-board">{head}'
-                f'<tbody>{"".join(rows)}</tbody></table></div>')
-    chunks = [rows[i:i + rows_per_page] for i in range(0, len(rows), rows_per_page)]
-    n = len(chunks)
-    cycle = n * page_seconds
-    shown_until = 100 / n - 0.01
-    keyframes = (f"@keyframes cb-cycle-{n} {{0%, {shown_until:.3f}% {{opacity: 1; visibility: visible;}} "
+        return f'{_board_css(screen)}<div class="cb-scroll">{_table(cols, rows, lang)}</div>'
+    n = -(-len(rows) // rows_per_page)
+    size = -(-len(rows) // n)  # pages of even length: 18 rows make 9 + 9, not 13 + 5
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
+    keyframes = (f"@keyframes cb-cycle-{n} {{0%, {100 / n - 0.01:.3f}% {{opacity: 1; visibility: visible;}} "
                  f"{100 / n:.3f}%, 100% {{opacity: 0; visibility: hidden;}}}}")
     pages = []
-    ranks = board["rank"].tolist()
     for i, chunk in enumerate(chunks):
-        first, last = i * rows_per_page, i * rows_per_page + len(chunk) - 1
-        caption = t("teams.page", lang, i=i + 1, n=n, first=ranks[first], last=ranks[last])
+        caption = t("teams.page", lang, i=i + 1, n=n, first=chunk[0].rank, last=chunk[-1].rank)
         pages.append(
-            f'<div class="cb-page" style="visibility:hidden;opacity:0;animation:cb-cycle-{n} {cycle}s linear {i * page_seconds}s infinite">'
-            f'<table class="cb-table cb-board">{head}<tbody>{"".join(chunk)}</tbody></table>'
-            f'<div class="cb-pageno">{escape(caption)}</div></div>'
+            f'<div class="cb-page" style="visibility:hidden;opacity:0;'
+            f'animation:cb-cycle-{n} {n * page_seconds}s linear {i * page_seconds}s infinite">'
+            f'{_table(cols, chunk, lang)}<div class="cb-pageno">{escape(caption)}</div></div>'
         )
     return f'{_board_css(screen)}<style>{keyframes}</style><div class="cb-pages" data-pages="{n}">{"".join(pages)}</div>'
 
 
 def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCREEN_PINNED) -> str:
-    """The big screen's fixed panel: the top teams, then the laggards with reasons (else the last places)."""
-    parts = [_board_css(True), '<div class="cb-pin">', f"<h4>🏆 {escape(t('teams.top', lang))}</h4>"]
-    for row in board.head(pinned).itertuples(index=False):
-        medal = theme.MEDALS[row.rank - 1] if row.rank <= len(theme.MEDALS) else f"{row.rank}."
-        status, _ = team_status(row, lang)
-        sub = status if row.finish_day is not pd.NA and status else f"{escape(str(row.block))}"
-        parts.append(f'<div class="item top">{medal} <b>{escape(str(row.team))}</b> {pct(row.sealed_rate)}'
-                     f"<small>{escape(sub)}</small></div>")
+    """The big screen's fixed panel: the leading teams, then the laggards and why (else the last places)."""
+    c = _palette(True)
+    parts = [_board_css(True), '<div class="cb-pin">', f"<h4>{escape(t('teams.top', lang))}</h4>"]
+    for r in board.head(pinned).itertuples(index=False):
+        status, _ = team_status(r, lang, screen=True)
+        parts.append(f'<div class="item top">{_rank_badge(r.rank)} <b>{escape(str(r.team))}</b> {pct(r.sealed_rate)}'
+                     f"<small>{escape(str(r.block))}{' · ' + escape(status) if status else ''}</small></div>")
     laggards = board[board["laggard"]]
     if laggards.empty:
         parts.append(f"<h4>{escape(t('teams.bottom_none', lang))}</h4>")
-        shown = board.tail(pinned).iloc[::-1] if len(board) > pinned else board.iloc[:0]
+        shown = board.iloc[pinned:].tail(pinned).iloc[::-1]
     else:
-        parts.append(f"<h4>⚠️ {escape(t('teams.bottom', lang))} · {len(laggards)}</h4>")
+        parts.append(f'<h4 style="color:{c["lag"]}">⚠ {escape(t("teams.bottom", lang))} · {len(laggards)}</h4>')
         shown = laggards.iloc[::-1].head(pinned + 2)
-    for row in shown.itertuples(index=False):
-        status, _ = team_status(row, lang)
-        cls = "lag" if row.laggard else ""
-        parts.append(f'<div class="item {cls}">{row.rank}. <b>{escape(str(row.team))}</b> {pct(row.sealed_rate)} '
-                     f'<span style="color:{_change_colour(row.rank_change)}">{rank_change_text(row.rank_change)}</span>'
-                     f"<small>{escape(status or str(row.block))}</small></div>")
-    if not laggards.empty and len(laggards) > len(shown):
+    for r in shown.itertuples(index=False):
+        status, _ = team_status(r, lang, screen=True)
+        change = rank_change_text(r.rank_change)
+        colour = c["up"] if change.startswith("▲") else c["down"] if change.startswith("▼") else c["flat"]
+        parts.append(f'<div class="item {"lag" if r.laggard else ""}">{r.rank}. <b>{escape(str(r.team))}</b> '
+                     f'{pct(r.sealed_rate)} <span style="color:{colour}">{change}</span>'
+                     f"<small>{escape(status or str(r.block))}</small></div>")
+    if len(laggards) > len(shown) and not laggards.empty:
         parts.append(f"<small>{escape(t('teams.more', lang, n=len(laggards) - len(shown)))}</small>")
     parts.append("</div>")
     return "".join(parts)
@@ -752,29 +798,23 @@ def team_remaining_html(remaining: pd.DataFrame, lang: str) -> str:
     """The drill-down table of :func:`lib.metrics.team_remaining`; owner names are masked here."""
     from lib.privacy import mask_name
 
-    head = [("teams.rcol.household", ""), ("teams.rcol.owner", ""), ("teams.rcol.address", ""), ("teams.rcol.ptype", ""),
-            ("teams.rcol.stage", ""), ("teams.rcol.waiting", "num"), ("teams.rcol.flags", "")]
+    head = [("teams.rcol.household", ""), ("teams.rcol.owner", ""), ("teams.rcol.address", ""), ("teams.rcol.ptype", "opt"),
+            ("teams.rcol.stage", ""), ("teams.rcol.waiting", "num"), ("teams.rcol.flags", "opt")]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
-    body = []
     sep = "、" if lang == "zh" else ", "
-    for row in remaining.itertuples(index=False):
-        flags = sep.join(escape(f) for f in str(row.flags or "").split("|") if f)
-        colour = theme.STAGE_COLOURS.get(row.stage, theme.GAIN_FLAT)
+    body = []
+    for r in remaining.itertuples(index=False):
+        flags = sep.join(escape(f) for f in str(r.flags or "").split("|") if f)
+        colour = theme.STAGE_COLOURS.get(r.stage, theme.GAIN_FLAT)
         body.append(
             "<tr>"
-            f"<td>{escape(str(row.household_id))}</td>"
-            f"<td>{escape(mask_name(row.owner_name))}</td>"
-            f"<td>{escape(str(row.address))}</td>"
-            f"<td>{escape(label('ptype', str(row.property_type), lang))}</td>"
-            f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(label("stage", str(row.stage), lang))}</td>'
-            f'<td class="num"><b>{_int_or_dash(row.days_outstanding)}</b></td>'
-            f"<td>{flags}</td>"
+            f"<td>{escape(str(r.household_id))}</td>"
+            f"<td>{escape(mask_name(r.owner_name))}</td>"
+            f"<td>{escape(str(r.address))}</td>"
+            f'<td class="opt">{escape(label("ptype", str(r.property_type), lang))}</td>'
+            f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(label("stage", str(r.stage), lang))}</td>'
+            f'<td class="num"><b>{_int_or_dash(r.days_outstanding)}</b></td>'
+            f'<td class="opt">{flags}</td>'
             "</tr>"
         )
     return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-
-
-def team_summary(board: pd.DataFrame, lang: str) -> str:
-    """One line over the board: how many teams, how many finished, how many laggards."""
-    done = int(board["finish_day"].notna().sum())
-    return t("teams.summary", lang, n=len(board), done=done, lag=int(board["laggard"].sum()))

@@ -195,6 +195,7 @@ _WRITTEN_KEY = "_state_written"  # the params last written (to tell links from p
 _FILTERS_KEY = "_state_filters"
 _CHOICES_KEY = "_state_choices"
 _SHELL_KEY = "_state_shell"
+_INCOMING_KEY = "_state_incoming"  # a new link's page parameters, kept for their widgets
 
 
 def _st() -> Any:
@@ -233,6 +234,9 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     if not _url_is_new(raw):
         _fit_session_to(choices, previous)
         return st.session_state[_FILTERS_KEY], []
+    # A page's own parameters (e.g. ?focus=) must survive until its widget
+    # reads them: the page's first publish() rewrites the URL before that.
+    st.session_state[_INCOMING_KEY] = {k: v for k, v in raw.items() if k not in FILTER_PARAMS + SHELL_PARAMS}
     parsed = parse_params(raw, choices)
     f = parsed.filters
     st.session_state.update({
@@ -282,10 +286,21 @@ def shell() -> dict[str, Any]:
 def filters() -> Filters:
     """The view every page shows; writes it to the URL (call at the top of a page)."""
     st = _st()
-    if _FILTERS_KEY not in st.session_state:
+    if _FILTERS_KEY not in st.session_state or _ran_without_app():
         _restart_through_app()
     publish()
     return st.session_state[_FILTERS_KEY]
+
+
+def _ran_without_app() -> bool:
+    """True when Streamlit ran a page file on its own, in legacy ``pages/`` mode.
+
+    Then ``app.py`` did not parse this run's URL, so the session's filters
+    may be stale (AppTest starts every run that way).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(PagesManager.uses_pages_directory)
 
 
 def _restart_through_app() -> None:
@@ -340,7 +355,10 @@ def bound(
     st = _st()
     raw = raw_params()
     seen: set[str] = st.session_state.setdefault("_state_seen", set())
-    if param in raw and (param not in seen or _url_is_new(raw)) and raw[param] != st.session_state.get(_WRITTEN_KEY, {}).get(param):
+    incoming: dict[str, list[str]] = st.session_state.get(_INCOMING_KEY, {})
+    if param not in seen and param in incoming:
+        st.session_state[param] = _seed_value(incoming[param], default=default, parse=parse, options=options, multi=multi, param=param)
+    elif param in raw and (param not in seen or _url_is_new(raw)) and raw[param] != st.session_state.get(_WRITTEN_KEY, {}).get(param):
         value = _seed_value(raw[param], default=default, parse=parse, options=options, multi=multi, param=param)
         st.session_state[param] = value
     elif param not in st.session_state:

@@ -61,12 +61,16 @@ PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
 
 # --- teams -------------------------------------------------------------------
 #: Leaderboard rows per page on the big screen; longer boards page through automatically.
-SCREEN_BOARD_ROWS = 13
+SCREEN_BOARD_ROWS = 12
 #: Seconds each page of the big-screen leaderboard stays up.
 BOARD_PAGE_SECONDS = 12
 #: How many teams the big screen pins at the top and bottom of the board.
 SCREEN_PINNED = 3
-MEDALS = ("🥇", "🥈", "🥉")
+#: Gold, silver and bronze badges for ranks 1–3 (CSS, not emoji: TVs on an intranet often lack emoji fonts).
+MEDAL_COLOURS = ("#f2c230", "#c0c7d0", "#d08c4a")
+#: Gains and flags on the big screen's dark ground (GAIN_UP / LAGGARD are for white).
+SCREEN_GAIN_UP = "#66d17a"
+SCREEN_LAGGARD = "#ff6b6b"
 
 # --- map ---------------------------------------------------------------------
 #: Block fill on the city map by sealing rate: (lowest rate of the class, colour),

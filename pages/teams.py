@@ -1,0 +1,69 @@
+"""工作组排行 Team leaderboard: 亮成绩 — every team's score for the day, laggards, drill-down, 成绩单."""
+
+import streamlit as st
+
+from lib import export, figures, metrics, state, store, ui
+from lib.i18n import t
+
+f = state.filters()
+campaign = store.load_campaign()
+try:
+    scoring = metrics.Scoring.from_config(store.secrets().get("scoring"))
+except (TypeError, ValueError) as exc:
+    st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon="⚠️")
+    scoring = metrics.DEFAULT_SCORING
+
+board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, f.asof, scoring=scoring, scope=f.scope())
+if board.empty:
+    ui.empty_state(t("teams.empty", f.lang))
+    st.stop()
+
+rules = figures.scoring_rule_lines(scoring, f.lang)
+show_score = not scoring.is_sealing_rate
+
+if f.screen:
+    ui.banner(t("teams.title", f.lang), figures.team_summary(board, f.lang))
+    left, right = st.columns([3.1, 1], gap="medium")
+    left.html(figures.team_leaderboard_html(board, f.lang, screen=True, show_score=show_score))
+    right.html(figures.team_pinned_html(board, f.lang))
+    st.caption(" ".join(rules[:3]))
+    st.stop()
+
+st.subheader(t("teams.title", f.lang))
+st.caption(figures.team_summary(board, f.lang))
+st.html(figures.team_leaderboard_html(board, f.lang, show_score=show_score))
+with st.expander(t("teams.rule_title", f.lang), expanded=True):
+    st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
+
+day_n = metrics.day_number(campaign.first_day, f.asof)
+xlsx = csv = st.container(horizontal=True)
+xlsx.download_button(
+    t("teams.export_xlsx", f.lang), key="teams-xlsx", icon="📥", on_click="ignore",
+    data=lambda: export.scoresheet_xlsx(board, f.asof, day_n, scoring=scoring, lang=f.lang),
+    file_name=export.file_name(f.asof, "xlsx", f.lang),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+csv.download_button(
+    t("teams.export_csv", f.lang), key="teams-csv", icon="📄", on_click="ignore",
+    data=lambda: export.scoresheet_csv(board, lang=f.lang),
+    file_name=export.file_name(f.asof, "csv", f.lang), mime="text/csv",
+)
+
+st.subheader(t("teams.focus", f.lang))
+names = dict(zip(board["team_id"], board["team"], strict=True))
+focus = state.bound(
+    st.selectbox, "focus", default=None, options=list(names), format_func=names.get,
+    label=t("teams.focus", f.lang), label_visibility="collapsed", placeholder=t("teams.focus_placeholder", f.lang),
+)
+if focus:
+    households = metrics.filter_households(campaign.households, **f.scope())
+    remaining = metrics.team_remaining(households, campaign.blocks, focus, f.asof)
+    row = next(board[board["team_id"] == focus].itertuples(index=False))
+    if remaining.empty:
+        st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + figures.team_status(row, f.lang)[0])
+    else:
+        st.markdown(f"**{t('teams.remaining', f.lang, team=names[focus], n=len(remaining))}**")
+        st.html(figures.team_remaining_html(remaining, f.lang))
+        st.caption(t("teams.waiting_help", f.lang))
+    link = state.query_string(state.to_params(state.with_filters(f, teams=(focus,)), state.choices(), freeze=True))
+    st.markdown(f"[{t('teams.to_map', f.lang)}](map?{link})")
