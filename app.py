@@ -22,6 +22,7 @@ def registered_pages(lang: str) -> list:
         st.Page("pages/map.py", title=t("nav.map", lang), icon="🗺️", url_path="map"),
         st.Page("pages/progress.py", title=t("nav.progress", lang), icon="📈", url_path="progress"),
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon="🏅", url_path="teams"),
+        st.Page("pages/data.py", title=t("nav.data", lang), icon="🗂️", url_path="data"),
     ]
     # Streamlit serves the default page at "/" only; a hidden home page
     # forwards there so every page, the overview included, has its own path.

@@ -1,0 +1,168 @@
+"""数据 Data: import the daily ledger (validate before writing), history with undo, export. Editors only.
+
+Every action (login, confirm, undo …) is a button callback: it runs before the
+next script run, so the whole app — sidebar, banner, every page — is drawn
+from the data as it is after the action, and its message survives the run.
+"""
+
+import streamlit as st
+
+from lib import auth, data_view, ingest, state, store, ui
+from lib.i18n import t
+
+f = state.filters()
+lang = f.lang
+ss = st.session_state
+
+if f.screen:  # the big screen is public: no data page there, whoever is logged in
+    ui.empty_state(t("data.screen", lang))
+    st.stop()
+
+
+def _flash(kind_message: tuple[str, str] | None) -> None:
+    ss["data-flash"] = kind_message
+
+
+def _reset_upload() -> None:
+    ss["data-preview"] = None
+    ss["data-upload-gen"] = ss.get("data-upload-gen", 0) + 1
+
+
+def _login() -> None:
+    ss["data-login-error"] = data_view.login_error(ss.get("data-login-name", ""), ss.get("data-login-password", ""),
+                                                   lang)
+
+
+def _confirm(accept_key: str | None) -> None:
+    preview = ss.get("data-preview")
+    if preview is None:
+        return
+    who = ss.get("data-who", "") if auth.is_local_mode() else auth.editor_name()
+    accepted = bool(ss.get(accept_key)) if accept_key else True
+    with st.spinner(t("data.applying", lang)):
+        _flash(data_view.apply_preview(preview, store.get_engine(), who=who, accepted=accepted, lang=lang))
+    if ss["data-flash"][0] != "error":
+        _reset_upload()
+
+
+def _undo(batch_id: int) -> None:
+    ss.pop("data-undo", None)
+    _flash(data_view.undo(store.get_engine(), batch_id, lang))
+    ss["data-preview"] = None  # a preview made before the undo compares against data that is gone
+
+
+st.subheader(t("data.title", lang))
+if auth.is_local_mode():
+    st.warning(t("data.local_banner", lang), icon="🔓")
+    st.sidebar.caption(t("data.local_sidebar", lang))
+elif not auth.is_editor():
+    st.markdown(f"**{t('data.login.header', lang)}**")
+    st.caption(t("data.login.body", lang))
+    with st.form("data-login", clear_on_submit=True, width=420):
+        st.text_input(t("data.login.name", lang), key="data-login-name", help=t("data.login.name_help", lang))
+        st.text_input(t("data.login.password", lang), type="password", key="data-login-password")
+        st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
+    if ss.get("data-login-error"):
+        st.error(ss["data-login-error"])
+    st.stop()
+else:
+    who_col, out_col = st.columns([4, 1], vertical_alignment="center")
+    who_col.caption(t("data.logged_in", lang, name=data_view.md_escape(auth.editor_name())))
+    out_col.button(t("data.logout", lang), key="data-logout", icon="🚪", on_click=auth.logout)
+
+engine = store.get_engine()
+campaign = store.load_campaign()
+if flash := ss.pop("data-flash", None):
+    getattr(st, flash[0])(flash[1])
+
+# --- import -----------------------------------------------------------------
+st.markdown(f"#### {t('data.import.header', lang)}")
+limit_mb = data_view.upload_limit_mb(st.get_option("server.maxUploadSize"), data_view.configured_limit_mb())
+files = st.file_uploader(
+    t("data.upload", lang), type=list(data_view.UPLOAD_TYPES), accept_multiple_files=True,
+    max_upload_size=limit_mb, key=f"data-upload-{ss.setdefault('data-upload-gen', 0)}",
+)
+st.caption(t("data.upload_help", lang, mb=limit_mb))
+if auth.is_local_mode():
+    st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang))
+
+preview: data_view.Preview | None = ss.get("data-preview")
+sig = data_view.signature(files or [])
+if not files:
+    preview = ss["data-preview"] = None
+elif preview is None or preview.signature != sig:
+    bar = st.progress(0.0, text=t("data.validating", lang))
+
+    def _progress(fraction: float, name: str) -> None:
+        bar.progress(min(fraction, 1.0), text=t("data.reading", lang, name=name) if name else t("data.validating", lang))
+
+    uploads = [data_view.Upload(u.name, u.getvalue()) for u in files]
+    preview = ss["data-preview"] = data_view.prepare(uploads, campaign, engine, max_bytes=limit_mb * 1024 * 1024,
+                                                     sig=sig, progress=_progress)
+    bar.empty()
+
+if preview is not None:
+    verdict = data_view.verdict(preview)
+    report = preview.report
+    if report is not None:
+        st.caption(data_view.md_escape(data_view.file_line(report, lang)))
+        rows_col, err_col, warn_col = st.columns(3)
+        rows_col.metric(t("data.metric.rows", lang), report.rows)
+        err_col.metric(t("data.metric.errors", lang), len(report.errors))
+        warn_col.metric(t("data.metric.warnings", lang), len(report.warnings))
+        st.markdown(f"**{t('data.changes', lang)}** {data_view.md_escape(data_view.change_text(report, lang))}")
+        for line in data_view.note_lines(report, lang):
+            st.caption("· " + data_view.md_escape(line))
+        if report.problems:
+            st.dataframe(data_view.problems_table(report, lang), hide_index=True, key="data-problems",
+                         height=min(38 + 35 * len(report.problems), 420))
+    alert = {"refused": st.error, "errors": st.error, "already": st.info, "nothing": st.info,
+             "warnings": st.warning, "ready": st.success}[verdict.kind]
+    alert(data_view.verdict_text(preview, lang))
+    accept_key = f"data-accept-{report.sha256[:16]}" if verdict.needs_accept and report is not None else None
+    accepted = st.checkbox(t("data.accept", lang, n=verdict.count), key=accept_key) if accept_key else True
+    go_col, drop_col, _ = st.columns([1, 1, 3])
+    go_col.button(t("data.confirm", lang), key="data-confirm", type="primary", icon="✔️",
+                  disabled=not (verdict.can_apply and accepted), on_click=_confirm, args=(accept_key,))
+    drop_col.button(t("data.discard", lang), key="data-discard", on_click=_reset_upload)
+    if not (verdict.can_apply and accepted):
+        st.caption(t("data.nothing_written", lang))
+
+# --- history ------------------------------------------------------------------
+st.markdown(f"#### {t('data.history.header', lang)}")
+batches = store.list_batches(engine)
+if batches.empty:
+    ui.empty_state(t("data.history.empty", lang))
+else:
+    st.dataframe(data_view.history_table(batches, lang), hide_index=True, key="data-history",
+                 height=min(38 + 35 * len(batches), 320))
+    target = data_view.undoable(batches)
+    if target is None:
+        st.caption(t("data.undo_none", lang))
+    elif ss.get("data-undo") != target["batch_id"]:
+        st.button(t("data.undo", lang, batch=target["batch_id"]), key="data-undo-ask", icon="↩️",
+                  help=t("data.undo_help", lang), on_click=ss.__setitem__, args=("data-undo", target["batch_id"]))
+    else:
+        st.warning(t("data.undo_confirm", lang, batch=target["batch_id"], file=data_view.md_escape(target["file_name"]),
+                     summary=data_view.md_escape(target["summary"])), icon="↩️")
+        yes_col, no_col, _ = st.columns([1, 1, 3])
+        yes_col.button(t("data.undo_yes", lang), key="data-undo-yes", type="primary", on_click=_undo,
+                       args=(int(target["batch_id"]),))
+        no_col.button(t("data.undo_no", lang), key="data-undo-no", on_click=ss.pop, args=("data-undo", None))
+
+# --- export -------------------------------------------------------------------
+st.markdown(f"#### {t('data.export.header', lang)}")
+ledger_col, template_col, _ = st.columns([1, 1, 1])
+ledger_col.download_button(
+    t("data.export.ledger", lang), key="data-export", icon="📥", on_click="ignore",
+    data=lambda: ingest.export_workbook(campaign),
+    file_name=data_view.export_file_name("ledger", campaign.last_data_day, lang),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+template_col.download_button(
+    t("data.export.template", lang), key="data-template", icon="📄", on_click="ignore",
+    data=lambda: ingest.template_workbook(campaign),
+    file_name=data_view.export_file_name("template", None, lang),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+st.caption(t("data.export.help", lang))
