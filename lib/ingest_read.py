@@ -16,6 +16,7 @@ import hashlib
 import io
 import re
 import tempfile
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -639,7 +640,7 @@ def _date_or_bad(v: Any, epoch: date) -> Any:
 
 @lru_cache(maxsize=8192)
 def _date_from_text(text: str) -> Any:
-    s = _SPACES.sub(" ", text).strip()
+    s = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()  # ２０２３／９／２６ → 2023/9/26
     if not s or s in ("-", "—", "/", "无", "空"):
         return None
     m = _DATE_TEXT.match(s) or _DATE_COMPACT.match(s)

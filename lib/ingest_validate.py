@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib import schema
-from lib.ingest_read import ALIASES, STAGE_FIELDS, Ledger, Note, Table, parse_date_cells
+from lib.ingest_read import ALIASES, STAGE_FIELDS, Ledger, Note, Progress, Table, parse_date_cells
 
 if TYPE_CHECKING:
     from lib.store import Campaign
@@ -199,6 +199,7 @@ def validate(
     *,
     as_of: date | None = None,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Check a ledger against itself and the current data; write nothing.
 
@@ -208,12 +209,14 @@ def validate(
         as_of: the ledger's as-of day (default: the one read from the file).
         today: the latest day a date may carry when the file names no as-of
             day (default: the wall clock).
+        progress: called with (fraction done, step name) so a page can show a
+            progress bar on long imports.
 
     Returns:
         The report; its frames are ready for ``store.apply_import`` (changes only).
     """
     v = _Validator(ledger, current, as_of or ledger.as_of, today or date.today())
-    return v.run()
+    return v.run(progress or (lambda _f, _s: None))
 
 
 class _Validator:
@@ -249,12 +252,17 @@ class _Validator:
     def warning(self, *args: Any) -> None:
         self.problem("warning", *args)
 
-    def run(self) -> Report:
+    def run(self, progress: Progress) -> Report:
+        progress(0.0, "blocks")
         blocks = self.check_blocks()
         teams = self.check_teams(blocks)
+        progress(0.1, "households")
         households = self.check_households(blocks, teams)
+        progress(0.5, "progress")
         milestones = self.check_progress(households)
+        progress(0.9, "footprints")
         households = self.check_footprints(households)
+        progress(1.0, "done")
         rows = sum(len(t.frame) for t in self.ledger.tables)
         if self.ledger.footprints is not None:
             rows += len(self.ledger.footprints)
@@ -747,7 +755,9 @@ def _uncached_text(v: Any) -> str:
         return v.isoformat()
     s = re.sub(r"[\s\u3000\xa0]+", " ", str(v)).strip()
     if len(s) > 1 and s[0] == "'" and s[1] in "=+-@":
-        s = s[1:]
+        s = s[1:]  # our own export's formula neutraliser
+    elif s.startswith('="') and s.endswith('"') and len(s) >= 3:
+        s = s[2:-1]  # ="00123": how csv exports keep leading zeros
     return s
 
 

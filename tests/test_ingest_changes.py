@@ -63,3 +63,10 @@ def test_report_text_lists_changes_and_problems():
     assert "变化：没有变化" in text and "Changes: no changes" in text
     assert "警告 warning: “进度”表第 8 行“户号”列：与第 4 行完全相同（Y-003），已忽略。" in text
     assert text.endswith("0 个错误 errors, 1 个警告 warnings")
+
+
+def test_long_imports_report_progress():
+    steps = []
+    validate(m.read(m.TINY), None, today=m.AS_OF, progress=lambda f, s: steps.append((f, s)))
+    assert steps[0] == (0.0, "blocks") and steps[-1] == (1.0, "done")
+    assert [f for f, _ in steps] == sorted(f for f, _ in steps)

@@ -101,3 +101,16 @@ def test_sheet_name_hint_for_a_sheet_with_only_names():
 def test_csv_file_stem_is_a_sheet_hint():
     ledger = read_ledger(m.csv_bytes([["编号", "名称"], ["b1", "一号地块"]]), file_name="blocks.csv")
     assert ledger.tables[0].kind == "blocks"
+
+
+def test_csv_text_forced_ids_keep_their_leading_zeros():
+    data = '户号,签约日期\r\n="007",2023/10/1\r\n'.encode("gbk")
+    report = validate(read_ledger(data, file_name="进度.csv"), None, today=m.AS_OF)
+    assert report.problems[0].message_en.endswith("household '007' does not exist "
+                                                  "(neither in the 户 sheet nor in the current data).")
+
+
+def test_reading_reports_progress_per_sheet():
+    steps = []
+    read_ledger(m.xlsx(m.TINY), file_name="t.xlsx", progress=lambda f, s: steps.append((f, s)))
+    assert steps == [(0.0, "地块"), (0.25, "工作组"), (0.5, "户"), (0.75, "进度"), (1.0, "t.xlsx")]
