@@ -1,0 +1,80 @@
+"""Ledgers against the demo campaign, made the way a district office makes them, for the data page tests.
+
+On 2023-11-07 状元地块 has 234 of 250 households sealed (93.60 %). ZY-0003,
+ZY-0036 and ZY-0058 are signed but not sealed; a ledger that seals them that
+day moves the block to 237/250 = 94.80 % on every page.
+
+``python tests/data/demo_ledgers.py OUTDIR`` writes them to a folder for trying
+the page by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from tests.data import make_ledgers as m
+
+SEALED_ON_DAY = date(2023, 11, 7)
+NEWLY_SEALED = {"ZY-0003": date(2023, 10, 19), "ZY-0036": date(2023, 10, 21), "ZY-0058": date(2023, 10, 25)}
+TEAM_NAMES = {"ZY-0003": "宁化街道征迁工作组一组", "ZY-0036": "宁化街道征迁工作组一组", "ZY-0058": "宁化街道征迁工作组二组"}
+
+
+def seal_three_gbk_csv() -> bytes:
+    """The progress csv as WPS saves it in China: GBK, 签约日期 kept, 封房日期 filled in, slash dates."""
+    rows = [["户号", "签约日期", "封房日期"]]
+    rows += [[hid, signed, SEALED_ON_DAY] for hid, signed in NEWLY_SEALED.items()]
+    return m.csv_bytes(rows, "gbk", date_style="slash")
+
+
+def seal_three_district_xlsx() -> bytes:
+    """The same news as a district office's workbook: a merged title row naming the day, merged
+    two-level headers (基本信息 / 进度（日期）), a 序号 column, mixed date styles and a 合计 row."""
+    title = ["台江区旧改征收百日攻坚进度台账（截至2023年11月7日）"] + [None] * 6
+    top = ["序号", "户号", "基本信息", None, "进度（日期）", None, None]
+    sub = [None, None, "地块", "工作组", "签约", "封房", "交房"]
+    rows = [title, top, sub]
+    for i, (hid, signed) in enumerate(NEWLY_SEALED.items()):
+        rows.append([i + 1, hid, "状元地块", TEAM_NAMES[hid], signed, "2023年11月7日", None])
+    rows.append(["合计", None, None, None, 3, 3, 0])
+    merges = ["A1:G1", "A2:A3", "B2:B3", "C2:D2", "E2:G2"]
+    return m.xlsx({"进度台账": rows}, merges={"进度台账": merges})
+
+
+#: The three errors of :func:`three_errors_csv`, as the preview names them (zh).
+THREE_ERRORS_ZH = [
+    "“进度_20231107.csv”表第 2 行“户号”列：户号“ZY-9999”不存在",
+    "“进度_20231107.csv”表第 3 行“签约日期”列：“十月五号”不是有效日期",
+    "“进度_20231107.csv”表第 4 行“封房日期”列：户号 ZY-0058 的封房日期 2023-10-20 早于签约日期 2023-10-25",
+]
+
+
+def three_errors_csv() -> bytes:
+    """A progress csv with three kinds of error: an unknown household, an unreadable date, sealed before signed."""
+    rows = [["户号", "签约日期", "封房日期"],
+            ["ZY-9999", date(2023, 11, 7), None],
+            ["ZY-0040", "十月五号", None],
+            ["ZY-0058", date(2023, 10, 25), date(2023, 10, 20)]]
+    return m.csv_bytes(rows, "gbk")
+
+
+def unsign_one_csv() -> bytes:
+    """A ledger that says ZY-0003 is not signed after all: a warning the editor must accept."""
+    return m.csv_bytes([["户号", "签约日期"], ["ZY-0003", None]], "utf-8-sig")
+
+
+def main(outdir: str) -> None:
+    """Write every ledger above into ``outdir``."""
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "封房进度_gbk.csv").write_bytes(seal_three_gbk_csv())
+    (out / "街道台账_20231107.xlsx").write_bytes(seal_three_district_xlsx())
+    (out / "进度_20231107.csv").write_bytes(three_errors_csv())
+    (out / "撤签.csv").write_bytes(unsign_one_csv())
+    (out / "not_a_ledger.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    print(f"wrote 5 files to {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "demo_ledgers")
