@@ -546,9 +546,11 @@ def _palette(screen: bool) -> dict[str, str]:
     """Gain / flag colours: the desk's on white, lighter ones on the big screen's dark ground."""
     if screen:
         return {"up": theme.SCREEN_GAIN_UP, "down": theme.SCREEN_LAGGARD, "flat": theme.SCREEN_MUTED,
-                "lag": theme.SCREEN_LAGGARD, "done": theme.SCREEN_GAIN_UP, "idle": theme.SCREEN_MUTED}
+                "lag": theme.SCREEN_LAGGARD, "done": theme.SCREEN_GAIN_UP, "idle": theme.SCREEN_MUTED,
+                "bar": theme.SCREEN_GAIN_UP}
     return {"up": theme.GAIN_UP, "down": theme.LAGGARD, "flat": theme.GAIN_FLAT,
-            "lag": theme.LAGGARD, "done": theme.STATUS_COLOURS["finished"], "idle": theme.STATUS_COLOURS["not_started"]}
+            "lag": theme.LAGGARD, "done": theme.STATUS_COLOURS["finished"], "idle": theme.STATUS_COLOURS["not_started"],
+            "bar": theme.RATE_COLOURS["sealed"]}
 
 
 def _missing(value: object) -> bool:
@@ -625,7 +627,7 @@ def _gain(value: int, c: dict[str, str]) -> str:
 
 def _rate_cell(rate: float, c: dict[str, str]) -> str:
     width = 0.0 if rate != rate else max(0.0, min(100.0, rate * 100))
-    colour = c["done"] if width >= 100 else theme.RATE_COLOURS["sealed"]
+    colour = c["done"] if width >= 100 else c["bar"]
     return f'<b>{pct(rate)}</b><div class="cb-bar"><span style="width:{width:.1f}%;background:{colour}"></span></div>'
 
 
@@ -684,11 +686,12 @@ def _board_css(screen: bool) -> str:
     lag = _palette(screen)["lag"]
     pad = "4px 10px" if screen else "6px 8px"
     block_clip = " white-space: nowrap; overflow: hidden; text-overflow: ellipsis;" if screen else ""
+    team_clip = f" max-width: 8.5em;{block_clip}" if screen else ""
     return f"""<style>
       .cb-board td {{padding: {pad};}}
-      .cb-board td.team {{white-space: nowrap; font-weight: 600;}}
+      .cb-board td.team {{white-space: nowrap; font-weight: 600;{team_clip}}}
       .cb-board td.team small {{display: block; opacity: .65; font-size: .72em; font-weight: 400;}}
-      .cb-board td.block {{min-width: 5em; max-width: {"7.5em" if screen else "10em"};{block_clip}}}
+      .cb-board td.block {{min-width: 5em; max-width: {"6.5em" if screen else "10em"};{block_clip}}}
       .cb-board td.status {{min-width: 9em; font-weight: 600;{" white-space: nowrap;" if screen else ""}}}
       .cb-board tr.lag td {{background: {lag_bg};}}
       .cb-board tr.lag td:first-child {{box-shadow: inset 6px 0 0 {lag};}}
@@ -705,13 +708,14 @@ def _board_css(screen: bool) -> str:
         .cb-board .phone {{display: block; font-size: 12px;}}
         .cb-bar {{min-width: 3em;}}
       }}
-      .cb-pages {{display: grid;}}
+      .cb-pages {{display: grid; overflow: hidden;}}
       .cb-page {{grid-area: 1 / 1;}}
-      .cb-pageno {{font-size: {max(14, s['table_px'] - 6)}px; opacity: .75; text-align: right; margin-top: 4px;}}
+      .cb-pageno {{font-size: {max(14, s['table_px'] - 6)}px; opacity: .75; text-align: left; margin-top: 4px;}}
       .cb-pin {{font-size: {s['table_px']}px; line-height: 1.3;}}
       .cb-pin h4 {{margin: 2px 0 8px; font-size: {s['table_px'] + 2}px; font-weight: 700;}}
       .cb-pin .item {{padding: 6px 12px; margin-bottom: 8px; border-radius: 8px; background: {tile};}}
       .cb-pin .item b {{font-size: {s['table_px'] + 2}px;}}
+      .cb-pin .item, .cb-pin .item small {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
       .cb-pin .item small {{display: block; opacity: .85; font-size: .78em;}}
       .cb-pin .lag {{border-left: 6px solid {lag};}}
       .cb-pin .top {{border-left: 6px solid {_palette(screen)["up"]};}}
@@ -771,9 +775,9 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
     c = _palette(True)
     parts = [_board_css(True), '<div class="cb-pin">', f"<h4>{escape(t('teams.top', lang))}</h4>"]
     for r in board.head(pinned).itertuples(index=False):
-        status, _ = team_status(r, lang, screen=True)
-        parts.append(f'<div class="item top">{_rank_badge(r.rank)} <b>{escape(str(r.team))}</b> {pct(r.sealed_rate)}'
-                     f"<small>{escape(str(r.block))}{' · ' + escape(status) if status else ''}</small></div>")
+        status, _ = team_status(r, lang, screen=True, short=True)
+        parts.append(f'<div class="item top">{_rank_badge(r.rank)} <b>{escape(str(r.team))}</b>'
+                     f"<small>{pct(r.sealed_rate)} · {escape(str(r.block))}{' · ' + escape(status) if status else ''}</small></div>")
     laggards = board[board["laggard"]]
     if laggards.empty:
         parts.append(f"<h4>{escape(t('teams.bottom_none', lang))}</h4>")
@@ -782,12 +786,13 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
         parts.append(f'<h4 style="color:{c["lag"]}">⚠ {escape(t("teams.bottom", lang))} · {len(laggards)}</h4>')
         shown = laggards.iloc[::-1].head(pinned + 2)
     for r in shown.itertuples(index=False):
-        status, _ = team_status(r, lang, screen=True)
+        status, _ = team_status(r, lang, screen=True, short=True)
         change = rank_change_text(r.rank_change)
-        colour = c["up"] if change.startswith("▲") else c["down"] if change.startswith("▼") else c["flat"]
-        parts.append(f'<div class="item {"lag" if r.laggard else ""}">{r.rank}. <b>{escape(str(r.team))}</b> '
-                     f'{pct(r.sealed_rate)} <span style="color:{colour}">{change}</span>'
-                     f"<small>{escape(status or str(r.block))}</small></div>")
+        colour = c["up"] if change.startswith("▲") else c["down"]
+        moved = f' <span style="color:{colour}">{change}</span>' if change != "–" else ""
+        parts.append(f'<div class="item {"lag" if r.laggard else ""}">{r.rank}. <b>{escape(str(r.team))}</b>'
+                     f"<small>{pct(r.sealed_rate)}{moved}"
+                     f" · {escape(status or str(r.block))}</small></div>")
     if len(laggards) > len(shown) and not laggards.empty:
         parts.append(f"<small>{escape(t('teams.more', lang, n=len(laggards) - len(shown)))}</small>")
     parts.append("</div>")
