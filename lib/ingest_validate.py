@@ -180,12 +180,16 @@ class Report:
             lines.append("  · " + " / ".join(([n.message_zh] if zh else []) + ([n.message_en] if en else []))
                          + (f"  [{n.sheet}]" if n.sheet else ""))
         for p in self.problems:
-            tag = "错误 ERROR" if p.severity == "error" else "警告 warning"
+            error = p.severity == "error"
             if zh:
-                lines.append(f"  {tag}: {p.message_zh}")
+                lines.append(f"  {'错误' if error else '警告'}：{p.message_zh}")
             if en:
-                lines.append(f"  {'' if zh else tag + ': '}{'    ' if zh else ''}{p.message_en}")
-        lines.append(f"{len(self.errors)} 个错误 errors, {len(self.warnings)} 个警告 warnings")
+                lines.append(f"  {'    ' if zh else ('ERROR' if error else 'warning') + ': '}{p.message_en}")
+        e, w = len(self.errors), len(self.warnings)
+        if zh:
+            lines.append(f"{e} 个错误，{w} 个警告")
+        if en:
+            lines.append(f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}")
         return "\n".join(lines)
 
 
@@ -462,6 +466,7 @@ class _Validator:
     # -- households --------------------------------------------------------
     def check_households(self, blocks: dict[str, dict], teams: dict[str, dict]) -> dict[str, dict]:
         items = self.rows_of("households")
+        self.file_household_ids = {h for _, f in items for h in f["household_id"] if h}
         self.index_refs(blocks, teams)
         skip = self.duplicates("households", "household_id", items)
         out: dict[str, dict] = {}
@@ -556,7 +561,8 @@ class _Validator:
     def check_progress(self, households: dict[str, dict]) -> pd.DataFrame | None:
         items = self.rows_of("progress")
         skip = self.duplicates("progress", "household_id", items)
-        known = set(self.cur_households) | set(households)
+        # a household row of this file with its own error still exists: no second error here
+        known = set(self.cur_households) | set(households) | self.file_household_ids
         file_dates: dict[str, dict[str, Any]] = {}  # household -> stage -> date | None (given in file)
         where: dict[str, tuple[Table, int]] = {}
         statuses: dict[str, tuple[Table, int, str]] = {}

@@ -6,6 +6,7 @@ from lib.ingest import validate
 from tests.data import make_ledgers as m
 
 P = m.PROGRESS
+NEW_ROW = ["Y-009", None, None, "2023/10/5", None, None, None]
 
 
 def next_day(rows):
@@ -61,8 +62,15 @@ def test_a_column_missing_from_the_file_leaves_that_stage_alone():
 def test_report_text_lists_changes_and_problems():
     text = validate(m.read({"进度": [*P, P[3]]}), m.campaign(), today=m.AS_OF).to_text()
     assert "变化：没有变化" in text and "Changes: no changes" in text
-    assert "警告 warning: “进度”表第 8 行“户号”列：与第 4 行完全相同（Y-003），已忽略。" in text
-    assert text.endswith("0 个错误 errors, 1 个警告 warnings")
+    assert "  警告：“进度”表第 8 行“户号”列：与第 4 行完全相同（Y-003），已忽略。" in text
+    assert "      Sheet '进度', row 8, column '户号': the same as row 4 (Y-003); ignored." in text
+    assert text.endswith("0 个错误，1 个警告\n0 errors, 1 warning")
+
+
+def test_report_text_in_one_language():
+    text = validate(m.read({"进度": [*m.PROGRESS, NEW_ROW]}), m.campaign(), today=m.AS_OF).to_text("en")
+    assert "变化" not in text and "  ERROR: Sheet '进度', row 8, column '户号': household 'Y-009'" in text
+    assert text.endswith("1 error, 0 warnings")
 
 
 def test_long_imports_report_progress():

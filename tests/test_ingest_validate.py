@@ -171,3 +171,9 @@ def test_report_problems_frame_has_one_row_per_problem():
     frame = report.problems_frame()
     assert frame[["severity", "sheet", "row", "column"]].values.tolist() == [
         ["error", "户", 2, "房屋用途"], ["error", "户", 3, "产权性质"]]
+
+
+def test_a_household_with_its_own_error_is_not_also_unknown_in_progress():
+    sheets = {**m.TINY, "户": m.replace(H, "Z-001", "工作组", "鼓楼工作组")}
+    report = validate(m.read(sheets), None, today=m.AS_OF)  # Z-001 is new: only the 户 sheet knows it
+    assert [k[1] for k in m.problem_keys(report)] == ["unknown_team"]
