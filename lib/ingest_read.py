@@ -586,7 +586,16 @@ def _data_rows(frame: pd.DataFrame, body: pd.DataFrame, header_texts: set[str]) 
     if not len(frame):
         return keep
     text = frame.map(lambda v: normalise_header(v) if isinstance(v, str) else "")
-    total = body.map(lambda v: isinstance(v, str) and bool(_TOTAL_ROW.match(v.strip()))).any(axis=1).to_numpy()
+    # a 合计 row says so somewhere and names no household, block or team (an address
+    # like 合计路1号 on a real row must not drop it)
+    is_total = body.map(lambda v: isinstance(v, str) and bool(_TOTAL_ROW.match(v.strip())))
+    key = next((f for f in ("household_id", "block_id", "team_id", "name") if f in frame.columns), None)
+    if key is None:
+        unnamed = np.ones(len(frame), dtype=bool)
+    else:
+        key_is_total = frame[key].map(lambda v: isinstance(v, str) and bool(_TOTAL_ROW.match(v.strip())))
+        unnamed = ~filled[key].to_numpy(dtype=bool) | key_is_total.to_numpy(dtype=bool)
+    total = is_total.any(axis=1).to_numpy() & unnamed
     repeated = (text.isin(header_texts) & filled).sum(axis=1).to_numpy() >= 2
     first = frame.iloc[:, 0]
     note = (first.map(lambda v: isinstance(v, str) and bool(_NOTE_ROW.match(v.strip()))).to_numpy()

@@ -133,3 +133,8 @@ def test_ids_typed_as_numbers_read_as_text():
         "Sheet '进度', row 2, column '户号': household '101' does not exist "
         "(neither in the 户 sheet nor in the current data)."
     ]
+
+
+def test_a_real_row_mentioning_a_total_is_kept():
+    rows = [["户号", "房屋坐落", "房屋用途", "产权性质"], ["Y-001", "合计路1号", "住宅", "私产"], [None, "合计", None, None]]
+    assert m.read({"户": rows}).tables[0].rows.tolist() == [2]
