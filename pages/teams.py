@@ -1,9 +1,21 @@
 """工作组排行 Team leaderboard: 亮成绩 — every team's score for the day, laggards, drill-down, 成绩单."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from lib import export, figures, metrics, state, store, ui
 from lib.i18n import t
+
+
+# Keyed on simple values: a rerun of the same view (the big screen's refresh,
+# a drill-down pick) reuses the board; a new import bumps the data version.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _board(url: str, version: int, asof: date, scope: tuple, scoring: metrics.Scoring) -> pd.DataFrame:
+    campaign = store.load_campaign(url)
+    return metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=scoring, scope=dict(scope))
+
 
 f = state.filters()
 campaign = store.load_campaign()
@@ -13,7 +25,7 @@ except (TypeError, ValueError) as exc:
     st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon="⚠️")
     scoring = metrics.DEFAULT_SCORING
 
-board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, f.asof, scoring=scoring, scope=f.scope())
+board = _board(store.database_url(), campaign.data_version, f.asof, tuple(f.scope().items()), scoring)
 if board.empty:
     ui.empty_state(t("teams.empty", f.lang))
     st.stop()
