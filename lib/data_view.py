@@ -31,6 +31,8 @@ UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xlsm", "xls", "csv", "txt", "zip", "ge
 LIMIT_ENV = "INGEST_MAX_MB"
 
 Progress = Callable[[float, str], None]
+#: Display widths of the problem table's columns (level, sheet, row, column, message): the message gets the room.
+PROBLEM_WIDTHS: tuple[int | None, ...] = (80, 150, 50, 100, None)  # pixels; None: the rest
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,10 @@ def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, la
                               accept_warnings=accepted)
     except ingest.ImportRefused as exc:
         return "error", exc.message_zh if lang == "zh" else exc.message_en
-    return ("success" if result.created else "info"), (result.message_zh if lang == "zh" else result.message_en)
+    message = result.message_zh if lang == "zh" else result.message_en
+    if result.created:
+        return "success", t("data.applied", lang, message=message)
+    return "info", message
 
 
 def undo(engine: Any, batch_id: int, lang: str) -> tuple[str, str]:
@@ -212,9 +217,25 @@ def problems_table(report: ingest.Report, lang: str) -> pd.DataFrame:
         t("data.col.sheet", lang): frame["sheet"].astype(object),
         t("data.col.row", lang): frame["row"].astype("Int64"),
         t("data.col.column", lang): frame["column"].astype(object),
-        t("data.col.message", lang): frame["message_zh" if lang == "zh" else "message_en"].astype(object),
+        t("data.col.message", lang): [_without_location(p, lang) for p in report.problems],
     })
     return out.reset_index(drop=True)
+
+
+def _without_location(p: ingest.Problem, lang: str) -> str:
+    """A problem's message without the "sheet, row, column:" lead its own table columns already show.
+
+    The lead is rebuilt the way the validator writes it; a message in any
+    other shape is kept whole, so nothing is ever lost.
+    """
+    if lang == "zh":
+        message = p.message_zh
+        lead = f"“{p.sheet}”表" + (f"第 {p.row} 行" if p.row is not None else "") + (f"“{p.column}”列" if p.column else "") + "："
+    else:
+        message = p.message_en
+        lead = f"Sheet '{p.sheet}'" + (f", row {p.row}" if p.row is not None else "") + (
+            f", column '{p.column}'" if p.column else "") + ": "
+    return message[len(lead):] if message.startswith(lead) and len(message) > len(lead) else message
 
 
 def change_text(report: ingest.Report, lang: str) -> str:

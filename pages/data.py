@@ -84,7 +84,7 @@ files = st.file_uploader(
 )
 st.caption(t("data.upload_help", lang, mb=limit_mb))
 if auth.is_local_mode():
-    st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang))
+    st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang), width=360)
 
 preview: data_view.Preview | None = ss.get("data-preview")
 sig = data_view.signature(files or [])
@@ -114,17 +114,19 @@ if preview is not None:
         for line in data_view.note_lines(report, lang):
             st.caption("· " + data_view.md_escape(line))
         if report.problems:
-            st.dataframe(data_view.problems_table(report, lang), hide_index=True, key="data-problems",
-                         height=min(38 + 35 * len(report.problems), 420))
+            table = data_view.problems_table(report, lang)
+            st.dataframe(table, hide_index=True, key="data-problems", height=min(38 + 35 * len(table), 420),
+                         column_config={c: st.column_config.Column(width=w)
+                                        for c, w in zip(table.columns, data_view.PROBLEM_WIDTHS, strict=True)})
     alert = {"refused": st.error, "errors": st.error, "already": st.info, "nothing": st.info,
              "warnings": st.warning, "ready": st.success}[verdict.kind]
     alert(data_view.verdict_text(preview, lang))
     accept_key = f"data-accept-{report.sha256[:16]}" if verdict.needs_accept and report is not None else None
     accepted = st.checkbox(t("data.accept", lang, n=verdict.count), key=accept_key) if accept_key else True
-    go_col, drop_col, _ = st.columns([1, 1, 3])
-    go_col.button(t("data.confirm", lang), key="data-confirm", type="primary", icon="✔️",
+    buttons = st.container(horizontal=True)
+    buttons.button(t("data.confirm", lang), key="data-confirm", type="primary", icon="✔️",
                   disabled=not (verdict.can_apply and accepted), on_click=_confirm, args=(accept_key,))
-    drop_col.button(t("data.discard", lang), key="data-discard", on_click=_reset_upload)
+    buttons.button(t("data.discard", lang), key="data-discard", on_click=_reset_upload)
     if not (verdict.can_apply and accepted):
         st.caption(t("data.nothing_written", lang))
 
@@ -145,21 +147,21 @@ else:
     else:
         st.warning(t("data.undo_confirm", lang, batch=target["batch_id"], file=data_view.md_escape(target["file_name"]),
                      summary=data_view.md_escape(target["summary"])), icon="↩️")
-        yes_col, no_col, _ = st.columns([1, 1, 3])
-        yes_col.button(t("data.undo_yes", lang), key="data-undo-yes", type="primary", on_click=_undo,
+        buttons = st.container(horizontal=True)
+        buttons.button(t("data.undo_yes", lang), key="data-undo-yes", type="primary", on_click=_undo,
                        args=(int(target["batch_id"]),))
-        no_col.button(t("data.undo_no", lang), key="data-undo-no", on_click=ss.pop, args=("data-undo", None))
+        buttons.button(t("data.undo_no", lang), key="data-undo-no", on_click=ss.pop, args=("data-undo", None))
 
 # --- export -------------------------------------------------------------------
 st.markdown(f"#### {t('data.export.header', lang)}")
-ledger_col, template_col, _ = st.columns([1, 1, 1])
-ledger_col.download_button(
+downloads = st.container(horizontal=True)
+downloads.download_button(
     t("data.export.ledger", lang), key="data-export", icon="📥", on_click="ignore",
     data=lambda: ingest.export_workbook(campaign),
     file_name=data_view.export_file_name("ledger", campaign.last_data_day, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-template_col.download_button(
+downloads.download_button(
     t("data.export.template", lang), key="data-template", icon="📄", on_click="ignore",
     data=lambda: ingest.template_workbook(campaign),
     file_name=data_view.export_file_name("template", None, lang),

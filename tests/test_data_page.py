@@ -197,7 +197,7 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     _button(at, "data-confirm").click()
     at.run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房"]
+    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
     assert not at.get("file_uploader")[0].value  # the uploader is emptied for the next file
     history = at.dataframe[0].value
     assert history.iloc[0][["批次", "导入人", "文件", "行数", "状态", "变化"]].tolist() == [
@@ -238,7 +238,7 @@ def test_district_office_workbook_imports_cleanly(data_page, board_db):
     assert not at.error and not any(df.value.shape[1] == 5 for df in at.dataframe)  # no problem table
     _button(at, "data-confirm").click()
     at.run()
-    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房"]
+    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
     assert _sealed_zhuangyuan(at) == "94.80%"
 
 
@@ -260,7 +260,7 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
     assert problems["级别"].tolist() == ["❌ 错误"] * 3
     assert problems[["表", "行", "列"]].values.tolist() == [
         ["进度_20231107.csv", 2, "户号"], ["进度_20231107.csv", 3, "签约日期"], ["进度_20231107.csv", 4, "封房日期"]]
-    for message, expected in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):
+    for message, (_, _, expected) in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):
         assert message.startswith(expected)
     assert at.error[0].value.startswith("有 3 个错误，不能导入，未写入任何数据。")
     assert _button(at, "data-confirm").disabled
@@ -278,7 +278,7 @@ def test_warnings_must_be_accepted(data_page, board_db):
     assert not _button(at, "data-confirm").disabled
     _button(at, "data-confirm").click()
     at.run()
-    assert [s.value for s in at.success] == ["已导入（批次 2）：−1 签约"]
+    assert [s.value for s in at.success] == ["已导入（批次 2）：−1 签约。看板各页已按新数据更新。"]
 
 
 def test_not_a_ledger_is_refused_clearly(data_page, board_db):

@@ -114,7 +114,7 @@ def test_nothing_to_change_and_already_imported(db):
     row = ["Z-001", date(2023, 9, 26), date(2023, 10, 1), date(2023, 10, 20), date(2023, 11, 7), None, None]
     first = prepare(db, progress_csv([row]))
     kind, message = data_view.apply_preview(first, db, who="林建", accepted=True, lang="zh")
-    assert (kind, message) == ("success", "已导入（批次 2）：+1 封房（6 户不在地图上）")
+    assert (kind, message) == ("success", "已导入（批次 2）：+1 封房（6 户不在地图上）。看板各页已按新数据更新。")
     again = prepare(db, progress_csv([row]))
     assert data_view.verdict(again).kind == "already"
     assert data_view.verdict_text(again, "en").startswith("This file was already imported on ")
@@ -185,7 +185,18 @@ def test_demo_ledgers_read_as_the_page_tests_expect(demo_campaign, demo_db_url):
         assert data_view.change_text(preview.report, "zh") == "+3 封房"
     bad = data_view.prepare([data_view.Upload("进度_20231107.csv", d.three_errors_csv())], demo_campaign, engine,
                             max_bytes=10**7)
-    messages = data_view.problems_table(bad.report, "zh")["说明"].tolist()
-    assert len(messages) == 3
-    for message, expected in zip(messages, d.THREE_ERRORS_ZH, strict=True):
-        assert message.startswith(expected)
+    table = data_view.problems_table(bad.report, "zh")
+    assert len(table) == 3
+    for (_, row), (line, column, message) in zip(table.iterrows(), d.THREE_ERRORS_ZH, strict=True):
+        assert (row["行"], row["列"]) == (line, column)
+        assert row["说明"].startswith(message)
+
+
+def test_the_table_drops_the_location_its_columns_show(db):
+    preview = prepare(db, progress_csv(m.replace(m.PROGRESS, "Z-002", "签约日期", "十月五号")[1:]))
+    assert data_view.problems_table(preview.report, "zh").iloc[0]["说明"] == (
+        "“十月五号”不是有效日期（可写 2023-09-26、2023/9/26、2023年9月26日）。")
+    assert data_view.problems_table(preview.report, "en").iloc[0]["Problem"] == (
+        "'十月五号' is not a valid date (write 2023-09-26, 2023/9/26 or 2023年9月26日).")
+    odd = ingest.Problem("error", "x", "进度", 3, "签约日期", "整个文件有问题。", "Whole file.")
+    assert data_view._without_location(odd, "zh") == "整个文件有问题。"

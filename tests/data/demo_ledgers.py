@@ -42,11 +42,11 @@ def seal_three_district_xlsx() -> bytes:
     return m.xlsx({"进度台账": rows}, merges={"进度台账": merges})
 
 
-#: The three errors of :func:`three_errors_csv`, as the preview names them (zh).
+#: The three errors of :func:`three_errors_csv` as the preview lists them: (row, column, message start, zh).
 THREE_ERRORS_ZH = [
-    "“进度_20231107.csv”表第 2 行“户号”列：户号“ZY-9999”不存在",
-    "“进度_20231107.csv”表第 3 行“签约日期”列：“十月五号”不是有效日期",
-    "“进度_20231107.csv”表第 4 行“封房日期”列：户号 ZY-0058 的封房日期 2023-10-20 早于签约日期 2023-10-25",
+    (2, "户号", "户号“ZY-9999”不存在（户表和现有数据里都没有）。"),
+    (3, "签约日期", "“十月五号”不是有效日期"),
+    (4, "封房日期", "户号 ZY-0058 的封房日期 2023-10-20 早于签约日期 2023-10-25。"),
 ]
 
 
