@@ -50,8 +50,9 @@ COORD_SCALE = 1_000_000
 #: Footprints are simplified to about 0.3 m, below what any zoom level shows.
 SIMPLIFY_DEG = 3e-6
 #: Block labels show from this zoom level on (they crowd a city-wide view).
-LABEL_ZOOM = 15
+LABEL_ZOOM = {"households": 15, "blocks": 14}
 TILE_TIMEOUT_MS = 8000
+MAX_ZOOM = 21
 #: The map's iframe height: the window's height less what sits above the map,
 #: so 1920×1080 (big screen or desk) shows the page without scrolling; a
 #: phone gets most of its screen and keeps room to scroll past the map.
@@ -220,9 +221,9 @@ def select_households(
     return out[keep]
 
 
-def map_level(n_households: int, max_features: int = MAX_FEATURES) -> str:
-    """"households" when they fit on one map, else "blocks"."""
-    return "households" if n_households <= max_features else "blocks"
+def map_level(n_households: int, max_features: int | None = None) -> str:
+    """"households" when they fit on one map (:data:`MAX_FEATURES`), else "blocks"."""
+    return "households" if n_households <= (MAX_FEATURES if max_features is None else max_features) else "blocks"
 
 
 def sealing_colour(rate: float) -> str:
@@ -351,7 +352,7 @@ def build_view(
     stages: Sequence[str] = (),
     left_only: bool = False,
     datum: str = "wgs84",
-    max_features: int = MAX_FEATURES,
+    max_features: int | None = None,
 ) -> MapView:
     """Everything one map needs, from households already narrowed by the shared filters.
 
@@ -362,7 +363,7 @@ def build_view(
     if datum not in DATUMS:
         raise ValueError(f"unknown datum {datum!r}; expected one of {', '.join(DATUMS)}")
     shown = select_households(households, asof, stages=stages, left_only=left_only)
-    level = map_level(len(shown), max_features)
+    level = map_level(len(shown), MAX_FEATURES if max_features is None else max_features)
     table = metrics.block_table(households, blocks, asof)
     block_records, block_frame = _blocks_payload(blocks, table, datum)
     counts = shown["stage"].value_counts()
@@ -403,6 +404,7 @@ def load_view(
     stages: tuple[str, ...] = (),
     left_only: bool = False,
     datum: str = "wgs84",
+    max_features: int = MAX_FEATURES,
 ) -> MapView:
     """:func:`build_view` cached per database URL, data version, as-of day and filter values.
 
@@ -414,26 +416,26 @@ def load_view(
     campaign = store.load_campaign(url)
     households = metrics.filter_households(campaign.households, **dict(scope))
     return build_view(
-        households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum
+        households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum,
+        max_features=max_features,
     )
 
 
 # ----------------------------------------------------------------- the map
 
 
-def rate_legend(lang: str) -> list[tuple[str, str]]:
-    """(colour, label) of each sealing-rate class, highest first."""
+def rate_legend() -> list[tuple[str, str]]:
+    """(colour, label) of each sealing-rate class, highest first: 100%, ≥ 95%, …, < 50%."""
+    classes = theme.SEALING_RATE_CLASSES
     out = []
-    upper: float | None = None
-    for lowest, colour in theme.SEALING_RATE_CLASSES:
-        if upper is None:
-            text = f"{lowest:.0%}" if lowest >= 1 else f"≥ {lowest:.0%}"
+    for i, (lowest, colour) in enumerate(classes):
+        if lowest >= 1:
+            text = f"{lowest:.0%}"
         elif lowest <= 0:
-            text = f"< {upper:.0%}"
+            text = f"< {classes[i - 1][0]:.0%}" if i else "≥ 0%"
         else:
-            text = f"{lowest:.0%} – {upper:.0%}"
+            text = f"≥ {lowest:.0%}"
         out.append((colour, text))
-        upper = lowest
     return out
 
 
@@ -465,7 +467,7 @@ def _css(screen: bool) -> str:
     """
 
 
-def _config(view: MapView, lang: str, screen: bool) -> dict[str, Any]:
+def _config(view: MapView, lang: str, screen: bool, tiles: Sequence[TileSpec] = ()) -> dict[str, Any]:
     """The small, per-language part of the drawing instructions (all text escaped)."""
     asof = view.asof.isoformat()
     if view.level == "households":
@@ -474,7 +476,7 @@ def _config(view: MapView, lang: str, screen: bool) -> dict[str, Any]:
         items = [[theme.STAGE_COLOURS[s], escape(label("stage", s, lang)), counts[s]] for s in schema.STAGES_WITH_NONE]
     else:
         title = t("map.legend.rate", lang, asof=asof)
-        items = [[colour, escape(text), None] for colour, text in rate_legend(lang)]
+        items = [[colour, escape(text), None] for colour, text in rate_legend()]
     if view.bounds is None:
         bounds = [[26.06, 119.28], [26.09, 119.33]]
     else:
@@ -494,7 +496,13 @@ def _config(view: MapView, lang: str, screen: bool) -> dict[str, Any]:
         "legend": {"title": escape(title), "items": items},
         "bounds": bounds,
         "max_fit_zoom": 19,
-        "label_zoom": LABEL_ZOOM,
+        "max_zoom": MAX_ZOOM,
+        "tiles": [
+            {"url": spec.url, "attribution": spec.attribution, "subdomains": spec.subdomains,
+             "max_native_zoom": spec.max_native_zoom}
+            for spec in tiles
+        ],
+        "label_zoom": LABEL_ZOOM[view.level],
         "tile_timeout_ms": TILE_TIMEOUT_MS,
         "outline": theme.MAP_OUTLINE,
         "background": theme.MAP_BACKGROUND,
@@ -514,13 +522,13 @@ class ParcelLayer(MacroElement):
         """
     )
 
-    def __init__(self, view: MapView, *, lang: str, screen: bool = False) -> None:
+    def __init__(self, view: MapView, *, lang: str, screen: bool = False, tiles: Sequence[TileSpec] = ()) -> None:
         super().__init__()
         self._name = "ParcelLayer"
         self.js = _JS.strip()
         self.households = view.households_json
         self.blocks = view.blocks_json
-        self.config = _json(_config(view, lang, screen))
+        self.config = _json(_config(view, lang, screen, tiles))
 
 
 def parcel_map(
@@ -537,13 +545,10 @@ def parcel_map(
     else:
         west, south, east, north = view.bounds
         centre = [(south + north) / 2, (west + east) / 2]
-    m = assets.offline_map(location=centre, zoom_start=16, control_scale=True, max_zoom=21)
-    for spec in tile_layers(basemap, tianditu_key=tianditu_key):
-        folium.TileLayer(
-            tiles=spec.url, attr=spec.attribution, name=spec.name, subdomains=spec.subdomains,
-            max_native_zoom=spec.max_native_zoom, max_zoom=21,
-        ).add_to(m)
-    ParcelLayer(view, lang=lang, screen=screen).add_to(m)
+    m = assets.offline_map(location=centre, zoom_start=16, control_scale=True, max_zoom=MAX_ZOOM)
+    # The tiles are added by parcel_map.js after it has fitted the view, so none is fetched twice.
+    tiles = tile_layers(basemap, tianditu_key=tianditu_key)
+    ParcelLayer(view, lang=lang, screen=screen, tiles=tiles).add_to(m)
     return m
 
 
@@ -558,9 +563,26 @@ def selected_outline(households: gpd.GeoDataFrame, household_id: str | None, dat
     geom = _shift(gpd.GeoDataFrame(row[["household_id", "geometry"]], geometry="geometry", crs=schema.CRS), datum)
     group = folium.FeatureGroup(name="selected")
     for polygon in getattr(geom.geometry.iloc[0], "geoms", [geom.geometry.iloc[0]]):
-        ring = [[round(lat, 6), round(lon, 6)] for lon, lat in polygon.exterior.coords]
-        folium.Polygon(ring, color=theme.MAP_SELECTED, weight=4, fill=False, interactive=False).add_to(group)
+        _Outline([[round(lat, 6), round(lon, 6)] for lon, lat in polygon.exterior.coords]).add_to(group)
     return group
+
+
+class _Outline(MacroElement):
+    """A non-interactive outline (folium's Polygon cannot turn ``interactive`` off)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.polygon({{ this.ring|tojson }}, {{ this.style|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, ring: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "Outline"
+        self.ring = ring
+        self.style = {"color": theme.MAP_SELECTED, "weight": 4, "fill": False, "interactive": False}
 
 
 def clicked(value: Mapping[str, Any] | None) -> tuple[str, str] | None:

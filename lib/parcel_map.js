@@ -3,7 +3,7 @@
 // Called as (map, P, B, C): the Leaflet map; P = households payload
 // {h: [[id, owner, address, ptype#, stage#, days|null, team#, geometry]], p: [ptype], t: [team]};
 // B = blocks [[id, name, households, signed %, sealed %, colour, not sealed, geometry, [lon, lat]]];
-// C = per-render configuration (mode, colours, labels, legend, CSS).
+// C = per-render configuration (mode, colours, labels, legend, tiles, CSS).
 // Geometry: [polygon [ring [x, y, dx, dy, ...]]] in integer micro-degrees,
 // the first vertex absolute, the rest deltas, the closing vertex left out.
 // Every string in P, B and C was HTML-escaped in Python before it got here.
@@ -112,10 +112,17 @@
   };
   legend.addTo(map);
 
-  // Basemap tiles that cannot load (an intranet, no network): drop them and say so.
-  var tiles = [];
-  map.eachLayer(function (layer) { if (layer instanceof L.TileLayer) tiles.push(layer); });
-  if (tiles.length) {
+  // Basemap tiles, added once the view is set so no tile is fetched twice. Tiles that
+  // cannot load (an intranet, no network): drop them and say so.
+  var fitAndTile = function () {
+    map.fitBounds(C.bounds, {padding: [16, 16], maxZoom: C.max_fit_zoom});
+    var tiles = C.tiles.map(function (spec) {
+      return L.tileLayer(spec.url, {
+        attribution: spec.attribution, subdomains: spec.subdomains,
+        maxNativeZoom: spec.max_native_zoom, maxZoom: C.max_zoom
+      }).addTo(map);
+    });
+    if (!tiles.length) return;
     var loaded = 0, failed = 0, fellBack = false;
     var fallBack = function () {
       if (fellBack || loaded > 0) return;
@@ -135,11 +142,12 @@
       layer.on("tileerror", function () { failed += 1; if (failed >= 3) fallBack(); });
     });
     setTimeout(fallBack, C.tile_timeout_ms);
-  }
+  };
 
   // Block labels only when zoomed in far enough to read them.
   var labelsByZoom = function () { box.classList.toggle("cb-far", map.getZoom() < C.label_zoom); };
   map.on("zoomend", labelsByZoom);
-  map.fitBounds(C.bounds, {padding: [16, 16], maxZoom: C.max_fit_zoom});
+  fitAndTile();
   labelsByZoom();
+  performance.mark("cb-map-drawn");  // read by the benchmark
 })

@@ -32,7 +32,7 @@ with controls[2]:
 basemap, notice = maps.resolve_basemap(requested, settings)
 view = maps.load_view(
     url, campaign.data_version, f.asof, tuple(f.scope().items()), tuple(stages or ()), bool(left_only),
-    maps.datum_for(basemap),
+    maps.datum_for(basemap), maps.MAX_FEATURES,
 )
 
 

@@ -1,0 +1,63 @@
+"""The parcel map in Debian's Chromium with no internet: drawn, clickable, fits the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import chromium_page, exceptions_on_page, horizontal_overflow, main_scrolls, open_and_settle
+
+pytestmark = pytest.mark.browser
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _houses(page):
+    houses = page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive")
+    houses.first.wait_for()
+    return houses
+
+
+def test_a_block_draws_offline_and_a_click_opens_the_history(board_url):
+    with chromium_page(1920, 1080) as page:
+        failed: list[str] = []
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan")
+        assert exceptions_on_page(page) == []
+        houses = _houses(page)
+        assert houses.count() == 250
+        frame = page.frame_locator(MAP_FRAME)
+        # The default OpenStreetMap tiles cannot load here: the map says so and draws without them.
+        frame.locator(".cb-notice").wait_for()
+        assert "底图无法加载" in frame.locator(".cb-notice").inner_text()
+        assert all("127.0.0.1" not in url for url in failed)  # only the internet was missing
+
+        houses.nth(0).hover()
+        tip = frame.locator(".cb-tip").first
+        tip.wait_for()
+        assert "**" in tip.inner_text()  # owner masked
+
+        houses.nth(0).click()
+        panel = page.locator(".cb-panel")
+        panel.wait_for()
+        text = panel.inner_text()
+        assert "进度记录（截至 2023-11-07）" in text
+        assert "已签约" in text and "2023-" in text
+        assert "hh=ZY-" in page.url
+        assert _houses(page).count() == 250  # the map was not rebuilt by the click
+
+
+def test_the_big_screen_shows_the_map_without_scrolling(board_url):
+    with chromium_page(1920, 1080) as page:
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan&screen=1")
+        assert _houses(page).count() == 250
+        assert not main_scrolls(page)
+        assert page.locator(MAP_FRAME).bounding_box()["height"] >= 700
+
+
+def test_a_phone_keeps_a_usable_map(board_url):
+    with chromium_page(390, 844) as page:
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=hongxing")
+        assert _houses(page).count() == 14
+        box = page.locator(MAP_FRAME).bounding_box()
+        assert box["height"] >= 400 and box["width"] >= 330
+        assert not horizontal_overflow(page)
