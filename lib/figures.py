@@ -654,29 +654,25 @@ def _board_columns(lang: str, *, screen: bool, show_score: bool) -> list[tuple[s
         text, colour = team_status(r, lang, screen=screen, short=screen)
         return f'<span style="color:{colour}">{escape(text)}</span>'
 
-    cols: list[tuple[str, str, Any]] = [
-        ("teams.col.rank", "num rank", lambda r: _rank_badge(r.rank)),
-        ("teams.col.change", "num", change),
-        ("teams.col.team", "team", team),
-        ("teams.col.block", "block opt", lambda r: escape(str(r.block))),
-    ]
-    if screen:
-        cols.append(("teams.col.sealed", "num", lambda r: f"{r.sealed}/{r.assigned}"))
-    else:
-        cols += [("teams.col.assigned", "num opt", lambda r: str(r.assigned)),
-                 ("teams.col.signed", "num opt", lambda r: str(r.signed)),
-                 ("teams.col.sealed", "num opt", lambda r: str(r.sealed))]
-    cols.append(("teams.col.sealed_rate", "num", lambda r: _rate_cell(r.sealed_rate, c)))
+    rank = [("teams.col.rank", "num rank", lambda r: _rank_badge(r.rank)),
+            ("teams.col.change", "num", change),
+            ("teams.col.team", "team", team)]
+    block = [("teams.col.block", "block opt", lambda r: escape(str(r.block)))]
+    rate = [("teams.col.sealed_rate", "num", lambda r: _rate_cell(r.sealed_rate, c))]
     if show_score:
-        cols.append(("teams.col.score", "num", lambda r: f"<b>{r.score:.2f}</b>"))
-    short = "_short" if screen else ""
-    cols += [
-        (f"teams.col.today{short}", "num opt", lambda r: _gain(r.gain_today, c)),
-        (f"teams.col.week{short}", "num", lambda r: _gain(r.gain_7d, c)),
-        (f"teams.col.idle{short}", "num opt", idle),
-        ("teams.col.status", "status opt", status),
-    ]
-    return cols
+        rate.append(("teams.col.score", "num", lambda r: f"<b>{r.score:.2f}</b>"))
+    gains = [("teams.col.today_short", "num opt", lambda r: _gain(r.gain_today, c)),
+             ("teams.col.week_short", "num", lambda r: _gain(r.gain_7d, c)),
+             ("teams.col.idle_short", "num opt", idle)]
+    flag = [("teams.col.status", "status opt", status)]
+    if screen:  # read across the room: the board in its natural order, counts as sealed/assigned
+        counts = [("teams.col.sealed", "num", lambda r: f"{r.sealed}/{r.assigned}")]
+        return rank + block + counts + rate + gains + flag
+    # At a desk the status comes before the reference columns, which scroll off first on a narrow window.
+    counts = [("teams.col.assigned", "num opt", lambda r: str(r.assigned)),
+              ("teams.col.signed", "num opt", lambda r: str(r.signed)),
+              ("teams.col.sealed", "num opt", lambda r: str(r.sealed))]
+    return rank + rate + gains + flag + block + counts
 
 
 def _board_css(screen: bool) -> str:
@@ -691,7 +687,7 @@ def _board_css(screen: bool) -> str:
       .cb-board td {{padding: {pad};}}
       .cb-board td.team {{white-space: nowrap; font-weight: 600;{team_clip}}}
       .cb-board td.team small {{display: block; opacity: .65; font-size: .72em; font-weight: 400;}}
-      .cb-board td.block {{min-width: 5em; max-width: {"6.5em" if screen else "10em"};{block_clip}}}
+      .cb-board td.block {{max-width: {"6.5em" if screen else "9em"}; min-width: {"5em" if screen else "7em"};{block_clip}}}
       .cb-board td.status {{min-width: 9em; font-weight: 600;{" white-space: nowrap;" if screen else ""}}}
       .cb-board tr.lag td {{background: {lag_bg};}}
       .cb-board tr.lag td:first-child {{box-shadow: inset 6px 0 0 {lag};}}
@@ -723,10 +719,13 @@ def _board_css(screen: bool) -> str:
 
 
 def _table(cols: list[tuple[str, str, Any]], rows: list[Any], lang: str) -> str:
-    head = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls, _ in cols)
+    # Short headers keep the table narrow; the full name is the header's tooltip.
+    head = "".join(
+        f'<th class="{cls}" title="{escape(t(key.removesuffix("_short"), lang))}">{escape(t(key, lang))}</th>' for key, cls, _ in cols
+    )
     body = "".join(
         f'<tr class="{"lag" if r.laggard else ""}">'
-        + "".join(f'<td class="{cls}" data-label="{escape(t(key, lang))}">{cell(r)}</td>' for key, cls, cell in cols)
+        + "".join(f'<td class="{cls}">{cell(r)}</td>' for _, cls, cell in cols)
         + "</tr>"
         for r in rows
     )

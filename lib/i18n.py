@@ -133,7 +133,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "teams.reason_short.below_block": ("低于地块 {gap} 点", "{gap} pts below block"),
     "teams.col.today_short": ("今日", "Today"),
     "teams.col.week_short": ("近7日", "7 days"),
-    "teams.col.idle_short": ("无新增", "Idle"),
+    "teams.col.idle_short": ("无新增", "Idle days"),
     "teams.top": ("前列", "Top"),
     "teams.bottom": ("后进", "Laggards"),
     "teams.bottom_none": ("今日无后进工作组，末位：", "No laggards today; last places:"),
