@@ -136,6 +136,14 @@ def apply_screen_style(fig: go.Figure, screen: bool) -> go.Figure:
 PROGRESS_DAYS_AFTER_DEADLINE = 30
 _X_MODES = ("day", "date")
 _CHART_MODES = ("blocks", "overlay")
+#: The stage whose finish whisker a block's chart draws on its 100 % line: sealing
+#: ends a household's part in the campaign (the table gives both stages).
+_WHISKER_STAGE = "sealed"
+#: Vertical share of a progress chart for the curves (top) and the daily-gain bars (bottom).
+_CURVE_DOMAIN = (0.34, 1.0)
+_BARS_DOMAIN = (0.0, 0.25)
+#: Today's label is left out when the deadline's label is this close (in days).
+_LABEL_CLASH_DAYS = 8
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -150,12 +158,32 @@ def _check_modes(x: str, chart: str = "blocks") -> None:
         raise ValueError(f"chart must be one of {', '.join(_CHART_MODES)}, got {chart!r}")
 
 
-def _xs(dates: pd.Series | pd.DatetimeIndex, launch: date, x: str) -> list:
-    """Calendar dates as chart x values: the block's day N, or the dates themselves."""
+def _ink(screen: bool) -> dict[str, Any]:
+    """Text, grid and label colours for a light desk page or the dark big screen."""
+    if screen:
+        return {"fg": theme.SCREEN_FG, "muted": theme.SCREEN_MUTED, "grid": "rgba(255, 255, 255, 0.14)",
+                "label_bg": _rgba(theme.SCREEN_BG, 0.8), "today": theme.SCREEN_MUTED,
+                "line": theme.RATE_COLOURS_SCREEN, "text": theme.RATE_COLOURS_SCREEN}
+    return {"fg": "#263238", "muted": "#607d8b", "grid": "rgba(128, 128, 128, 0.25)",
+            "label_bg": "rgba(255, 255, 255, 0.8)", "today": theme.TODAY_LINE["color"],
+            "line": theme.RATE_COLOURS, "text": theme.RATE_TEXT_COLOURS}
+
+
+def _xs(dates: pd.Series | pd.DatetimeIndex | list, launch: date, x: str) -> list:
+    """Calendar dates as chart x values: the block's day N (launch = day 1), or ISO dates.
+
+    Dates go out as strings: plotly serialises a list of Timestamps one by one,
+    hundreds of times slower.
+    """
     stamps = pd.DatetimeIndex(dates)
     if x == "day":
-        return list((stamps - metrics.ts(launch)).days + 1)
-    return list(stamps)
+        return [int(n) for n in (stamps - metrics.ts(launch)).days + 1]
+    return stamps.strftime("%Y-%m-%d").tolist()
+
+
+def _js(value: Any) -> Any:
+    """A Timestamp as the ISO text plotly reads as a date; anything else unchanged."""
+    return value.isoformat(sep=" ") if isinstance(value, pd.Timestamp) else value
 
 
 def _x_at(day: date, launch: date, x: str) -> object:
@@ -165,12 +193,12 @@ def _x_at(day: date, launch: date, x: str) -> object:
 def progress_x_range(blocks: pd.DataFrame, asof: date, x: str = "day", paths: pd.DataFrame | None = None) -> list:
     """One x-range for every chart on the page: launch to the deadline or the band's end.
 
-    The band may stretch the axis at most :data:`PROGRESS_DAYS_AFTER_DEADLINE`
-    days past a block's deadline, so one hopeless forecast does not squash
+    A band may stretch the axis at most :data:`PROGRESS_DAYS_AFTER_DEADLINE`
+    days past its block's deadline, so one hopeless forecast does not squash
     every curve.
     """
     _check_modes(x)
-    ends: list[object] = []
+    ends: list[Any] = []
     for blk in blocks.itertuples(index=False):
         last = max(blk.deadline, asof)
         if paths is not None and not paths.empty:
@@ -180,133 +208,204 @@ def progress_x_range(blocks: pd.DataFrame, asof: date, x: str = "day", paths: pd
                 last = max(last, min(band.max().date(), cap))
         ends.append(_x_at(last, blk.launch_date, x))
     if x == "day":
-        return [0.5, max(ends, default=schema.CAMPAIGN_DAYS) + 0.5]  # type: ignore[type-var]
+        return [0.5, max(ends, default=schema.CAMPAIGN_DAYS) + 0.5]
     first = metrics.ts(min(blocks["launch_date"])) if not blocks.empty else metrics.ts(asof)
-    return [first - pd.Timedelta(hours=12), max(ends, default=first) + pd.Timedelta(hours=12)]  # type: ignore[type-var, operator]
+    return [first - pd.Timedelta(hours=12), max(ends, default=first) + pd.Timedelta(hours=12)]
 
 
 def _weekend_shapes(first: date, last: date, launch: date | None) -> list[dict]:
-    """Grey bands behind each Saturday and Sunday; in the block's day N when ``launch`` is given."""
+    """Shade each Saturday and Sunday from ``first`` to ``last``; in the block's day N when ``launch`` is given."""
     shapes = []
     day = first - timedelta(days=(first.weekday() - 5) % 7)  # the Saturday on or before ``first``
     while day <= last:
         if launch is not None:
-            x0: object = metrics.day_number(launch, day) - 0.5
-            x1: object = x0 + 2  # type: ignore[operator]
+            x0: Any = metrics.day_number(launch, day) - 0.5
+            x1: Any = x0 + 2
         else:
             x0 = metrics.ts(day) - pd.Timedelta(hours=12)
-            x1 = x0 + pd.Timedelta(days=2)  # type: ignore[operator]
+            x1 = x0 + pd.Timedelta(days=2)
         shapes.append({
-            "type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+            "type": "rect", "xref": "x", "yref": "paper", "x0": _js(x0), "x1": _js(x1), "y0": 0, "y1": 1,
             "fillcolor": theme.WEEKEND_FILL, "line": {"width": 0}, "layer": "below",
         })
         day += timedelta(days=7)
     return shapes
 
 
-def _vline(x: object, style: dict, text: str, *, at_top: bool, font_px: int) -> tuple[dict, dict]:
-    """A vertical line across both panes and its label (top right of the curves, or above the bars)."""
-    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style}
-    label_ = {
-        "x": x, "xref": "x", "yref": "paper", "y": 1 if at_top else _CURVE_DOMAIN[0],
-        "yanchor": "top" if at_top else "bottom", "xanchor": "right", "text": escape(text),
-        "showarrow": False, "font": {"color": style["color"], "size": max(11, font_px - 3)},
-        "bgcolor": "rgba(255, 255, 255, 0.75)",
-    }
-    return shape, label_
-
-
-#: Vertical share of a progress chart for the curves (top) and the daily-gain bars (bottom).
-_CURVE_DOMAIN = (0.34, 1.0)
-_BARS_DOMAIN = (0.0, 0.25)
-
-
-def _progress_layout(title: str, *, x: str, x_range: list, lang: str, screen: bool) -> dict:
-    size = theme.SCREEN if screen else theme.DESK
-    font_px = size["chart_font_px"]
-    xaxis: dict = {"range": x_range, "anchor": "y2", "showgrid": False, "ticks": "outside", "automargin": True}
+def _weekends_for(x_range: list, x: str, launch: date | None) -> list[dict]:
+    """Weekend shading across ``x_range`` (day N of ``launch``, or calendar dates)."""
     if x == "day":
-        xaxis.update(tickmode="array", tickvals=list(range(10, int(x_range[1]) + 1, 10)) if screen else list(range(20, int(x_range[1]) + 1, 20)))
+        assert launch is not None
+        return _weekend_shapes(launch + timedelta(days=int(x_range[0] + 0.5) - 1),
+                               launch + timedelta(days=int(x_range[1] - 0.5) - 1), launch)
+    return _weekend_shapes((x_range[0] + pd.Timedelta(hours=12)).date(), (x_range[1] - pd.Timedelta(hours=12)).date(), None)
+
+
+def _vline(x: object, style: dict, text: str | None, *, ink: dict, font_px: int) -> tuple[dict, list[dict]]:
+    """A vertical line across both panes, labelled just left of it at the foot of the curves."""
+    x = _js(x)
+    shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style}
+    if text is None:
+        return shape, []
+    return shape, [{
+        "x": x, "xref": "x", "yref": "paper", "y": _CURVE_DOMAIN[0], "yanchor": "bottom", "xanchor": "right",
+        "text": escape(text), "showarrow": False, "bgcolor": ink["label_bg"],
+        "font": {"color": style["color"], "size": max(11, font_px - 3)},
+    }]
+
+
+def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: str, screen: bool) -> dict:
+    """The two panes (curves over daily-gain bars) sharing one x-axis."""
+    font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    ink = _ink(screen)
+    small = max(11, font_px - 4)
+    xaxis: dict = {"range": [_js(v) for v in x_range], "anchor": "y2", "showgrid": False, "ticks": "outside", "automargin": True,
+                   "fixedrange": True, "color": ink["muted"], "tickfont": {"size": small + 1}}
+    if x == "day":
+        step = 10 if screen else 20
+        xaxis.update(tickmode="array", tickvals=list(range(step, int(x_range[1]) + 1, step)))
         xaxis["ticktext"] = [t("progress.day_tick", lang, n=v) for v in xaxis["tickvals"]]
     else:
-        xaxis.update(tickformat="%m-%d", hoverformat="%Y-%m-%d")
+        xaxis.update(type="date", tickformat="%m-%d", hoverformat="%Y-%m-%d")
+    title_lines = 2 if subtitle else 1
     return {
         "height": theme.PROGRESS_CHART_PX["screen" if screen else "desk"],
-        "margin": {"l": 6, "r": 10, "t": int(font_px * 2), "b": 6},
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.995, "yanchor": "top", "font": {"size": font_px + 2}},
-        "font": {"family": theme.FONT_FAMILY, "size": font_px},
-        "showlegend": False, "hovermode": "x unified", "barmode": "stack", "bargap": 0.2,
+        "margin": {"l": 6, "r": 10, "t": int(font_px * (1.9 + 1.3 * (title_lines - 1))), "b": 6},
+        "title": {"text": title, "x": 0.005, "xanchor": "left", "xref": "container", "font": {"size": font_px + 2, "color": ink["fg"]},
+                  "subtitle": {"text": subtitle, "font": {"size": font_px - 1, "color": ink["fg"]}}},
+        "font": {"family": theme.FONT_FAMILY, "size": font_px, "color": ink["fg"]},
+        "showlegend": False, "hovermode": "x unified", "barmode": "group", "bargap": 0.2,
         "plot_bgcolor": "rgba(0, 0, 0, 0)", "paper_bgcolor": "rgba(0, 0, 0, 0)",
+        "hoverlabel": {"font": {"size": font_px}},
         "xaxis": xaxis,
-        "yaxis": {"domain": list(_CURVE_DOMAIN), "range": [0, 112], "tickvals": [0, 25, 50, 75, 100], "ticksuffix": "%",
-                  "gridcolor": "rgba(128, 128, 128, 0.25)", "automargin": True, "fixedrange": True},
-        "yaxis2": {"domain": list(_BARS_DOMAIN), "rangemode": "tozero", "nticks": 3, "automargin": True, "fixedrange": True,
-                   "gridcolor": "rgba(128, 128, 128, 0.2)", "tickfont": {"size": max(11, font_px - 4)}},
+        "yaxis": {"domain": list(_CURVE_DOMAIN), "range": [0, 112], "tickvals": [0, 25, 50, 75, 100],
+                  "ticktext": ["0", "25%", "50%", "75%", "100%"], "zeroline": False, "color": ink["muted"],
+                  "tickfont": {"size": small + 1}, "gridcolor": ink["grid"], "automargin": True, "fixedrange": True},
+        "yaxis2": {"domain": list(_BARS_DOMAIN), "rangemode": "tozero", "nticks": 3, "zeroline": False, "color": ink["muted"],
+                   "automargin": True, "fixedrange": True, "gridcolor": ink["grid"], "tickfont": {"size": small}},
         "annotations": [{
             "x": 0, "xref": "paper", "y": _BARS_DOMAIN[1], "yref": "paper", "xanchor": "left", "yanchor": "bottom",
             "text": escape(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
-            "font": {"size": max(11, font_px - 4), "color": "#607d8b"},
+            "font": {"size": small, "color": ink["muted"]},
         }],
         "shapes": [],
     }
 
 
-def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, x: str, colour: str, text_colour: str,
-                  name: str, lang: str, end_label: str | None, font_px: int, screen: bool) -> list[dict]:
-    """Bars, curve, forecast band and 100 % marker for one block and stage.
+def _gain_ticks(highest: float) -> dict:
+    """Whole-household ticks for the daily-gain pane: two or three steps of 1, 2 or 5 × 10^k."""
+    step = 1
+    while step * 3 < highest:
+        step = step * 5 // 2 if str(step).startswith("2") else step * 2
+    return {"dtick": step, "tick0": 0, "range": [0, max(highest, 1) * 1.08]}
 
-    ``end_label`` positions the current rate at the curve's end (None: no label).
+
+def _full_day(rows: pd.DataFrame) -> pd.Series | None:
+    """The first row on which the curve stands at 100 % (None if it never does)."""
+    full = rows[rows["rate"] >= 1]
+    return full.iloc[0] if len(full) else None
+
+
+def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadline: date, asof: date, x: str, colour: str,
+                  text_colour: str, name: str, lang: str, font_px: int, screen: bool, whisker: bool,
+                  notes: list[dict] | None = None) -> list[dict]:
+    """Bars, curve, forecast band, finish whisker (when ``whisker``) and 100 % star for one block and stage.
+
+    The whisker's P50 label is an annotation, appended to ``notes``. The band
+    is drawn only as far as an axis may reach (:data:`PROGRESS_DAYS_AFTER_DEADLINE`).
     """
     xs = _xs(rows["date"], launch, x)
-    rates = (rows["rate"] * 100).round(4).tolist()
     traces: list[dict] = [
         {"type": "bar", "x": xs, "y": rows["gained"].tolist(), "yaxis": "y2", "marker": {"color": colour},
          "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{escape(name)} +%{{y}}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "x": xs, "y": (rows["rate"] * 100).round(4).tolist(), "name": name,
+         "line": {"color": colour, "width": 4 if screen else 3},
+         "hovertemplate": f"{escape(name)} %{{y:.2f}}%<extra></extra>"},
     ]
-    full = rows.index[rows["rate"] >= 1]
-    reached_full = len(full) > 0
-    labels = [""] * len(rates)
-    if end_label and rates and not reached_full:
-        labels[-1] = pct(rows["rate"].iloc[-1])
-    traces.append({
-        "type": "scatter", "mode": "lines+text", "x": xs, "y": rates, "name": name, "text": labels,
-        "textposition": end_label or "top left", "textfont": {"color": text_colour, "size": font_px + 2},
-        "line": {"color": colour, "width": 4 if screen else 3},
-        "hovertemplate": f"{escape(name)} %{{y:.2f}}%<extra></extra>",
-    })
     if not band.empty:
-        bx = _xs(band["date"], launch, x)
+        shown = band[band["date"] <= metrics.ts(deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE + 1))]
+        bx = _xs(shown["date"], launch, x)
         traces += [
-            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p10"] * 100).tolist(), "line": {"width": 0},
-             "hoverinfo": "skip", "name": f'{name} P10'},
-            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p90"] * 100).tolist(), "line": {"width": 0},
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (shown["rate_p10"] * 100).tolist(), "line": {"width": 0},
+             "hoverinfo": "skip", "name": f"{name} P10"},
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (shown["rate_p90"] * 100).tolist(), "line": {"width": 0},
              "fill": "tonexty", "fillcolor": _rgba(colour, theme.FORECAST_BAND_ALPHA), "hoverinfo": "skip",
              "name": f'{name} {t("progress.band", lang)}'},
-            {"type": "scatter", "mode": "lines", "x": bx, "y": (band["rate_p50"] * 100).tolist(),
+            {"type": "scatter", "mode": "lines", "x": bx, "y": (shown["rate_p50"] * 100).tolist(),
              "line": {"color": colour, "width": 2, "dash": "dash"}, "name": f'{name} {t("progress.p50", lang)}',
              "hovertemplate": f'{escape(name)} {escape(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
         ]
-    if reached_full:
-        first = rows.loc[full[0]]
+        if whisker:
+            traces += _finish_whisker(band, launch=launch, asof=asof, x=x, colour=colour, text_colour=text_colour,
+                                      name=name, lang=lang, font_px=font_px, screen=screen, notes=notes)
+    full = _full_day(rows)
+    if full is not None:
         traces.append({
-            "type": "scatter", "mode": "markers+text", "x": _xs([first["date"]], launch, x), "y": [100],
-            "marker": {**theme.FULL_MARKER, "color": colour}, "text": [""], "textposition": "top center",
-            "textfont": {"color": text_colour, "size": font_px}, "name": f"{name} 100%",
-            "hovertemplate": f'{escape(name)} {escape(t("progress.full", lang, n=int(first["day_n"])))}<extra></extra>',
-            "customdata": [int(first["day_n"])],
+            "type": "scatter", "mode": "markers", "x": _xs([full["date"]], launch, x), "y": [100],
+            "marker": {**theme.FULL_MARKER, "color": colour}, "name": f"{name} 100%",
+            "hovertemplate": f'{escape(name)} {escape(t("progress.full", lang, n=int(full["day_n"])))}<extra></extra>',
         })
     return traces
+
+
+def _finish_whisker(band: pd.DataFrame, *, launch: date, asof: date, x: str, colour: str, text_colour: str,
+                    name: str, lang: str, font_px: int, screen: bool, notes: list[dict] | None) -> list[dict]:
+    """The projected finish as a bar on the 100 % line from P10 to P90, the P50 date on a dot beneath.
+
+    The dates are where the band's curves reach 100 %; a P90 curve that stops
+    at the simulation horizon short of 100 % runs the bar to its end.
+    """
+    def reach(column: str) -> pd.Timestamp | None:
+        hit = band.loc[band[column] >= 1, "date"]
+        return hit.iloc[0] if len(hit) else None
+
+    p10, p50, p90 = reach("rate_p10"), reach("rate_p50"), reach("rate_p90")
+    if p10 is None:
+        return []
+    p90 = p90 if p90 is not None else band["date"].iloc[-1]
+    mid = p50 if p50 is not None else p90
+    text = _md(p50.date(), asof) if p50 is not None else t("forecast.beyond", lang)
+    hover = f'{escape(name)} {escape(t("progress.p50", lang))} {escape(text)} ({_md(p10.date(), asof)}–{_md(p90.date(), asof)})'
+    xs = _xs([p10, mid, p90], launch, x)
+    if notes is not None:
+        notes.append({
+            "x": xs[1], "xref": "x", "y": 100, "yref": "y", "yanchor": "top", "yshift": -9, "showarrow": False,
+            "text": escape(t("progress.finish_label", lang, date=text)), "bgcolor": _ink(screen)["label_bg"],
+            "font": {"color": text_colour, "size": font_px},
+        })
+    return [{
+        "type": "scatter", "mode": "lines+markers", "x": xs, "y": [100, 100, 100],
+        "line": {"color": _rgba(colour, 0.55), "width": 7}, "marker": {"color": colour, "size": [0, 13, 0]},
+        "name": f'{name} {t("progress.p50", lang)}', "hovertemplate": f"{hover}<extra></extra>",
+    }]
+
+
+def _deadline_and_today(layout: dict, *, deadlines: list[Any], today: Any | None, close: bool, lang: str,
+                        screen: bool) -> None:
+    """Add the 100-day line(s) and today's line, labelled; today's label yields when ``close``."""
+    ink = _ink(screen)
+    font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    for i, at in enumerate(deadlines):
+        shape, notes = _vline(at, theme.DEADLINE_LINE, t("progress.deadline", lang) if i == 0 else None, ink=ink, font_px=font_px)
+        layout["shapes"].append(shape)
+        layout["annotations"] += notes
+    if today is not None:
+        style = {**theme.TODAY_LINE, "color": ink["today"]}
+        shape, notes = _vline(today, style, None if close else t("progress.today", lang), ink=ink, font_px=font_px)
+        layout["shapes"].append(shape)
+        layout["annotations"] += notes
 
 
 def progress_curve(
     daily: pd.DataFrame, *, block: Mapping[str, Any], asof: date, x: str = "day", lang: str = "zh",
     screen: bool = False, paths: pd.DataFrame | None = None, x_range: list | None = None,
 ) -> go.Figure:
-    """One block's cumulative signing and sealing rate, daily gains as bars beneath.
+    """One block's cumulative signing and sealing rate, with daily gains as bars beneath.
 
-    Draws weekends shaded, the 100-day deadline, today's line, a star where a
-    stage first reached 100 % (labelled with the block's day N) and, from
-    ``paths``, the forecast P10–P90 band with its P50.
+    Weekends are shaded; the 100-day deadline and today are vertical lines; a
+    star marks the day a stage first reached 100 % (its day N is in the
+    subtitle); from ``paths`` come the forecast P10–P90 band, its P50 and a
+    finish whisker (P10 to P90 where the band reaches 100 %, P50 date on it).
 
     Args:
         daily: :func:`lib.metrics.daily_progress` rows (other blocks ignored).
@@ -314,63 +413,46 @@ def progress_curve(
         asof: The day shown; today's line stands on it.
         x: ``"day"`` (the block's own day N, launch = day 1) or ``"date"``.
         lang: Language of labels.
-        screen: Big-screen type sizes.
+        screen: Big-screen type sizes and the dark screen colours.
         paths: Bands from :func:`lib.metrics.block_forecasts` (other blocks ignored); None draws none.
         x_range: A range shared by several charts; default from :func:`progress_x_range`.
 
     Returns:
-        Traces per stage, signed then sealed: daily-gain bars, the curve, then
-        band upper, band lower and P50 when there is a band, then the 100 % star
-        when reached.
+        Traces per stage, signed then sealed: daily-gain bars, the curve; when
+        there is a band: band upper (P10), band lower (P90, filled), P50 and
+        the finish whisker; the 100 % star when reached.
+
+    Raises:
+        ValueError: If ``x`` is not ``"day"`` or ``"date"``.
     """
     _check_modes(x)
     launch, deadline, block_id = block["launch_date"], block["deadline"], block["block_id"]
     font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    ink = _ink(screen)
     rows = daily[daily["block_id"] == block_id]
-    bands = paths[paths["block_id"] == block_id] if paths is not None else None
+    bands = paths[paths["block_id"] == block_id] if paths is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
     if x_range is None:
         x_range = progress_x_range(pd.DataFrame([dict(block)]), asof, x, paths)
-    keys = "  ".join(
-        f'<span style="color:{theme.RATE_TEXT_COLOURS[s]}">━ {escape(label("stage", s, lang))}</span>' for s in metrics.RATE_STAGES
-    )
-    layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>   {keys}", x=x, x_range=x_range, lang=lang, screen=screen)
-    traces: list[dict] = []
-    for stage, end_label in zip(metrics.RATE_STAGES, ("top left", "bottom right"), strict=True):
+    keys, traces, notes = [], [], []
+    for stage in metrics.RATE_STAGES:
         stage_rows = rows[rows["stage"] == stage]
-        band = bands[bands["stage"] == stage] if bands is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
-        stage_traces = _stage_traces(
-            stage_rows, band, launch=launch, x=x, colour=theme.RATE_COLOURS[stage], text_colour=theme.RATE_TEXT_COLOURS[stage],
-            name=label("stage", stage, lang), lang=lang, end_label=end_label, font_px=font_px, screen=screen,
+        name = t(f"kpi.{stage}_rate", lang)
+        traces += _stage_traces(
+            stage_rows, bands[bands["stage"] == stage], launch=launch, deadline=deadline, asof=asof, x=x, colour=ink["line"][stage],
+            text_colour=ink["text"][stage], name=name, lang=lang, font_px=font_px, screen=screen,
+            whisker=stage == _WHISKER_STAGE, notes=notes,
         )
-        traces += stage_traces
-    _label_full_markers(traces, lang)
-    first_x, last_x = (x_range[0], x_range[1])
-    if x == "day":
-        first_day = launch + timedelta(days=int(first_x + 0.5) - 1)
-        last_day = launch + timedelta(days=int(last_x - 0.5) - 1)
-        layout["shapes"] += _weekend_shapes(first_day, last_day, launch)
-    else:
-        layout["shapes"] += _weekend_shapes((first_x + pd.Timedelta(hours=12)).date(), (last_x - pd.Timedelta(hours=12)).date(), None)
-    for at, style, text, top in (
-        (deadline, theme.DEADLINE_LINE, t("progress.deadline", lang), True),
-        (asof, theme.TODAY_LINE, t("progress.today", lang), False),
-    ):
-        shape, note = _vline(_x_at(at, launch, x), style, text, at_top=top, font_px=font_px)
-        layout["shapes"].append(shape)
-        layout["annotations"].append(note)
-    layout["barmode"] = "group"
+        full = _full_day(stage_rows)
+        rate = pct(stage_rows["rate"].iloc[-1]) if len(stage_rows) else "—"
+        star = f' {t("progress.full_short", lang, n=int(full["day_n"]))}' if full is not None else ""
+        keys.append(f'<span style="color:{ink["text"][stage]}">{escape(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{escape(star)}</span>')
+    layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
+    layout["yaxis2"].update(_gain_ticks(float(rows["gained"].max()) if len(rows) else 0.0))
+    layout["annotations"] += notes
+    layout["shapes"] += _weekends_for(x_range, x, launch)
+    _deadline_and_today(layout, deadlines=[_x_at(deadline, launch, x)], today=_x_at(asof, launch, x),
+                        close=abs((deadline - asof).days) < _LABEL_CLASH_DAYS, lang=lang, screen=screen)
     return go.Figure(data=traces, layout=layout)
-
-
-def _label_full_markers(traces: list[dict], lang: str) -> None:
-    """Label the 100 % stars with their day N: once when both stages share the day."""
-    stars = [tr for tr in traces if tr.get("customdata")]
-    days = [tr["customdata"][0] for tr in stars]
-    for i, star in enumerate(stars):
-        if i < len(stars) - 1 and days[i] == days[-1]:
-            continue  # the last star (sealed) carries the shared label
-        star["text"] = [t("progress.full", lang, n=days[i])]
-        star["textposition"] = "top left" if i < len(stars) - 1 else ("top center" if len(set(days)) == 1 else "top right")
 
 
 def progress_overlay(
@@ -379,52 +461,58 @@ def progress_overlay(
 ) -> go.Figure:
     """Every block's cumulative rate at one stage on one chart, daily gains stacked beneath.
 
-    Blocks are coloured by :data:`lib.theme.BLOCK_COLOURS` in ``blocks`` order
-    and named in the legend. By calendar date the chart shows weekends, each
-    block's deadline and today's line; by day N all deadlines are day 100, and
-    neither weekends nor "today" are one x value, so the curves' ends mark today.
+    Blocks are coloured by :data:`lib.theme.BLOCK_COLOURS` (``_SCREEN``) in ``blocks`` order
+    and named in the legend (with the day N a block reached 100 %). By
+    calendar date the chart shades weekends and draws each block's deadline
+    and today's line; by day N every deadline is day 100, while weekends and
+    "today" differ per block, so the curves' ends mark today.
 
     Returns:
-        Traces per block in ``blocks`` order: bars, curve, band upper, band
-        lower and P50 when there is a band, the 100 % star when reached.
+        Traces per block in ``blocks`` order: bars, curve; band upper, band
+        lower and P50 when there is a band; the 100 % star when reached.
+
+    Raises:
+        ValueError: If ``x`` or ``stage`` is unknown.
     """
     _check_modes(x)
     if stage not in metrics.RATE_STAGES:
         raise ValueError(f"stage must be one of {', '.join(metrics.RATE_STAGES)}, got {stage!r}")
     font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
+    ink = _ink(screen)
     if x_range is None:
         x_range = progress_x_range(blocks, asof, x, paths)
-    layout = _progress_layout(f"<b>{escape(t(f'progress.overlay.{stage}', lang))}</b>", x=x, x_range=x_range, lang=lang, screen=screen)
-    layout.update(showlegend=True, legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top", "font": {"size": max(11, font_px - 2)}})
-    traces: list[dict] = []
+    layout = _progress_layout(f"<b>{escape(t(f'progress.overlay.{stage}', lang))}</b>", "", x=x, x_range=x_range, lang=lang, screen=screen)
+    layout.update(showlegend=True, barmode="stack",
+                  legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": max(11, font_px - 2), "color": ink["fg"]}})
+    layout["margin"]["b"] = int(font_px * 2.5)
+    layout["height"] = 2 * layout["height"] + 20  # two of these fill the space of four block charts
+    palette = theme.BLOCK_COLOURS_SCREEN if screen else theme.BLOCK_COLOURS
     rows = daily[daily["stage"] == stage]
-    bands = paths[paths["stage"] == stage] if paths is not None else None
+    bands = paths[paths["stage"] == stage] if paths is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
+    traces: list[dict] = []
     for i, blk in enumerate(blocks.itertuples(index=False)):
-        colour = theme.BLOCK_COLOURS[i % len(theme.BLOCK_COLOURS)]
+        colour = palette[i % len(palette)]
         block_rows = rows[rows["block_id"] == blk.block_id]
-        band = bands[bands["block_id"] == blk.block_id] if bands is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
         block_traces = _stage_traces(
-            block_rows, band, launch=blk.launch_date, x=x, colour=colour, text_colour=colour, name=str(blk.name),
-            lang=lang, end_label=None, font_px=font_px, screen=screen,
+            block_rows, bands[bands["block_id"] == blk.block_id], launch=blk.launch_date, deadline=blk.deadline, asof=asof, x=x, colour=colour,
+            text_colour=colour, name=str(blk.name), lang=lang, font_px=font_px, screen=screen, whisker=False,
         )
+        full = _full_day(block_rows)
         for tr in block_traces:
             tr["legendgroup"] = blk.block_id
             tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == str(blk.name)
-            if tr.get("customdata"):
-                tr["text"] = [t("progress.full", lang, n=tr["customdata"][0])]
+            if tr["showlegend"] and full is not None:
+                tr["name"] = f'{blk.name} {t("progress.full_short", lang, n=int(full["day_n"]))}'
         traces += block_traces
-    deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})  # type: ignore[type-var]
-    for j, at in enumerate(deadlines):
-        shape, note = _vline(at, {**theme.DEADLINE_LINE, "width": 2}, t("progress.deadline", lang), at_top=True, font_px=font_px)
-        layout["shapes"].append(shape)
-        if j == 0:
-            layout["annotations"].append(note)
+    stacked = rows.groupby("date" if x == "date" else "day_n")["gained"].sum()
+    layout["yaxis2"].update(_gain_ticks(float(stacked.max()) if len(stacked) else 0.0))
+    deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})
     if x == "date":
-        layout["shapes"] += _weekend_shapes((x_range[0] + pd.Timedelta(hours=12)).date(), (x_range[1] - pd.Timedelta(hours=12)).date(), None)
-        shape, note = _vline(metrics.ts(asof), theme.TODAY_LINE, t("progress.today", lang), at_top=False, font_px=font_px)
-        layout["shapes"].append(shape)
-        layout["annotations"].append(note)
-    layout["margin"]["b"] = font_px * 3
+        layout["shapes"] += _weekends_for(x_range, x, None)
+        close = any(abs((blk.deadline - asof).days) < _LABEL_CLASH_DAYS for blk in blocks.itertuples(index=False))
+        _deadline_and_today(layout, deadlines=deadlines, today=metrics.ts(asof), close=close, lang=lang, screen=screen)
+    else:
+        _deadline_and_today(layout, deadlines=deadlines, today=None, close=False, lang=lang, screen=screen)
     return go.Figure(data=traces, layout=layout)
 
 
@@ -432,11 +520,14 @@ def progress_curves(
     daily: pd.DataFrame, *, blocks: pd.DataFrame, asof: date, x: str = "day", chart: str = "blocks",
     lang: str = "zh", screen: bool = False, paths: pd.DataFrame | None = None,
 ) -> list[go.Figure]:
-    """The progress page's charts on one shared x-range.
+    """The progress page's charts, on one shared x-range.
 
-    ``chart="blocks"``: one :func:`progress_curve` per block that has curves
-    in ``daily`` (launched and in scope); ``"overlay"``: one
+    ``chart="blocks"``: one :func:`progress_curve` per block with curves in
+    ``daily`` (launched and in scope); ``"overlay"``: one
     :func:`progress_overlay` per rate stage. Empty when ``daily`` is.
+
+    Raises:
+        ValueError: If ``x`` or ``chart`` is unknown.
     """
     _check_modes(x, chart)
     shown = blocks[blocks["block_id"].isin(daily["block_id"].unique())]
@@ -463,25 +554,23 @@ def _md(day: date | None, asof: date) -> str:
 
 def _finish_cell(fc: Any, deadline: date, asof: date, lang: str) -> str:
     """Projected finish as HTML: P50 and the P10–P90 band, or why there is none."""
-    if fc is None:
+    if fc is None or fc.status == "no_data":
         return "—"
     if fc.status == "finished":
         return escape(t("forecast.done_on", lang, date=_md(fc.finished_on, asof)))
     if fc.status == "stalled":
         return f'<span style="color:{theme.FORECAST_COLOURS["stalled"]}">{escape(t("forecast.stalled_cell", lang))}</span>'
-    if fc.status == "no_data":
-        return "—"
     beyond = t("forecast.beyond", lang)
     p50 = beyond if pd.isna(fc.finish_p50) else _md(fc.finish_p50, asof)
     band = f"{_md(fc.finish_p10, asof)}–{beyond if pd.isna(fc.finish_p90) else _md(fc.finish_p90, asof)}"
     late = pd.isna(fc.finish_p90) or fc.finish_p90 > deadline
     style = f' style="color:{theme.FORECAST_COLOURS["at_risk"]}"' if late else ""
-    return f"<b>{escape(p50)}</b> <small{style}>({escape(band)})</small>"
+    return f"<span><b>{escape(p50)}</b> <small{style}>({escape(band)})</small></span>"
 
 
 def _pair(a: float | None, b: float | None, overdue: str) -> str:
     def one(v: float | None) -> str:
-        return overdue if v is None else f"{v:.2f}"
+        return overdue if v is None or pd.isna(v) else f"{v:.2f}"
 
     return f"{one(a)} / {one(b)}"
 
@@ -490,9 +579,10 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
     """The compact table under the curves, one row per block.
 
     Rates, 7-day and required paces come from :func:`lib.metrics.block_table`
-    (the overview's numbers); projected finish (P50 and P10–P90) and the
-    outlook flag from :func:`lib.metrics.block_forecasts`. On a phone the rows
-    become cards (``cb-cards``: each cell carries its column name).
+    (the overview's numbers, paces with two decimals); projected finish (P50
+    and P10–P90) and the outlook flag from :func:`lib.metrics.block_forecasts`.
+    On a phone the rows become cards (``cb-cards``: each cell carries its
+    column name).
 
     Args:
         table: :func:`lib.metrics.block_table` for the as-of day.
@@ -512,8 +602,8 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
         flag = metrics.outlook([fc.status for fc in fcs if fc is not None]) if row.day_n >= 1 else "not_started"
         colour = theme.FORECAST_COLOURS.get(flag, "#757575")
         cells = [
-            f'<span class="cb-dot" style="background:{colour}"></span><b>{escape(str(row.name))}</b>'
-            f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small>',
+            f'<span><span class="cb-dot" style="background:{colour}"></span><b>{escape(str(row.name))}</b>'
+            f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small></span>',
             pct(row.signed_rate), f"<b>{pct(row.sealed_rate)}</b>",
             escape(_pair(row.pace_signed, row.pace_sealed, t("overdue", lang))),
             escape(_pair(row.required_signed, row.required_sealed, t("overdue", lang))),

@@ -365,7 +365,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "progress.gained": ("日增", "gained"),
     "progress.per_day": ("户/天", "/day"),
     "progress.day_tick": ("{n}天", "day {n}"),
-    "progress.full": ("第{n}天 100%", "day {n}: 100%"),
+    "progress.full": ("第{n}天达 100%", "100% on day {n}"),
+    "progress.full_short": ("★第{n}天", "★ day {n}"),
+    "progress.key.signed": ("签约", "Signed"),
+    "progress.key.sealed": ("封房", "Sealed"),
+    "progress.finish_label": ("预计 {date}", "P50 {date}"),
     "progress.band": ("预计 P10–P90", "forecast P10–P90"),
     "progress.p50": ("预计 P50", "forecast P50"),
     "progress.method": (

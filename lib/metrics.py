@@ -612,3 +612,67 @@ def days_unsigned(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) ->
     launch = pd.to_datetime(households["block_id"].map(launches))
     days = (ts(asof) - launch).dt.days.astype("float64")
     return days.where(~reached(households, "signed", asof) & (days >= 0))
+
+
+# --- progress curves: forecasts per block (lib.forecast) ---------------------
+
+FORECAST_COLUMNS = [
+    "block_id", "stage", "total", "done", "remaining", "pace_7d", "required_pace",
+    "finish_p10", "finish_p50", "finish_p90", "finished_on", "status",
+]
+FORECAST_PATH_COLUMNS = ["block_id", "stage", "date", "rate_p10", "rate_p50", "rate_p90"]
+#: Forecast statuses, worst first; a block's outlook is the worst of its stages.
+OUTLOOK_ORDER: tuple[str, ...] = ("late", "stalled", "at_risk", "no_data", "on_track", "finished")
+
+
+def block_forecasts(
+    households: pd.DataFrame, blocks: pd.DataFrame, asof: date, *, n_sims: int = 2000, seed: int = 0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Finish forecasts per block and rate stage as of ``asof``, with their bands.
+
+    Each block's :func:`cumulative_by_day` from launch to ``asof`` goes to
+    :func:`lib.forecast.forecast_finish`, so nothing dated after ``asof``
+    enters: a past day's forecast is the one that day's meeting saw. Blocks
+    with no households in scope, or not launched by ``asof``, are left out.
+
+    Returns:
+        ``(forecasts, paths)``. ``forecasts`` has :data:`FORECAST_COLUMNS`, one
+        row per block and stage. ``paths`` has :data:`FORECAST_PATH_COLUMNS`:
+        the P10/P50/P90 curves as shares of the block's households, from
+        ``asof`` to the P90 finish (no rows for a finished, stalled or
+        no-data stage).
+    """
+    from lib import forecast  # metrics and forecast are siblings; only this function joins them
+
+    rows: list[dict[str, object]] = []
+    paths: list[pd.DataFrame] = []
+    by_block = {bid: g for bid, g in households.groupby("block_id", sort=False)}
+    for blk in blocks.itertuples(index=False):
+        hh = by_block.get(blk.block_id)
+        if hh is None or hh.empty or asof < blk.launch_date:
+            continue
+        for stage in RATE_STAGES:
+            cum = cumulative_by_day(hh, stage, blk.launch_date, asof)
+            fc = forecast.forecast_finish(
+                cum, total=len(hh), asof=asof, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed
+            )
+            rows.append({"block_id": blk.block_id, **{c: getattr(fc, c) for c in FORECAST_COLUMNS[1:]}})
+            path = forecast.forecast_path(cum, fc)
+            if not path.empty:
+                paths.append(pd.DataFrame({
+                    "block_id": blk.block_id, "stage": stage, "date": path["date"],
+                    **{f"rate_{p}": path[p] / len(hh) for p in ("p10", "p50", "p90")},
+                }))
+    forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS) if rows else schema.empty_frame(FORECAST_COLUMNS)
+    bands = pd.concat(paths, ignore_index=True)[FORECAST_PATH_COLUMNS] if paths else schema.empty_frame(FORECAST_PATH_COLUMNS)
+    return forecasts, bands
+
+
+def outlook(statuses: Sequence[str]) -> str:
+    """A block's forecast flag: the worst of its stages' statuses (:data:`OUTLOOK_ORDER`)."""
+    known = [s for s in statuses if s in OUTLOOK_ORDER]
+    if not known:
+        return "no_data"
+    return min(known, key=OUTLOOK_ORDER.index)
+
+

@@ -43,6 +43,8 @@ LAGGARD = "#c62828"
 # --- progress curves ---------------------------------------------------------
 #: One colour per block where blocks share a chart (overlaid curves), in block order.
 BLOCK_COLOURS: tuple[str, ...] = ("#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#558b2f", "#ef6c00", "#37474f")
+#: BLOCK_COLOURS lightened for the dark big screen.
+BLOCK_COLOURS_SCREEN: tuple[str, ...] = ("#64b5f6", "#ce93d8", "#4dd0e1", "#f48fb1", "#bcaaa4", "#aed581", "#ffb74d", "#b0bec5")
 #: Forecast status (lib.forecast.STATUSES) → colour of its flag.
 FORECAST_COLOURS: dict[str, str] = {
     "finished": "#2e7d32",
@@ -55,6 +57,8 @@ FORECAST_COLOURS: dict[str, str] = {
 FORECAST_BAND_ALPHA = 0.22
 #: Darker shades of RATE_COLOURS for text on white (the amber line is too light to read as text).
 RATE_TEXT_COLOURS: dict[str, str] = {"signed": "#9a6700", "sealed": "#1b5e20"}
+#: Brighter RATE_COLOURS for lines and text on the dark big screen.
+RATE_COLOURS_SCREEN: dict[str, str] = {"signed": "#fdd835", "sealed": "#66bb6a"}
 FULL_MARKER = {"symbol": "star", "size": 18, "line": {"width": 1, "color": "#263238"}}
 #: Height of one progress chart: four fit a 1920×1080 screen in a 2×2 grid with the table.
 PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
