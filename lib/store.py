@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import Connection
 
 from lib import schema
@@ -186,7 +186,8 @@ def _bump_version(conn: Connection) -> None:
 
 
 def _geoms_from_wkt(values: pd.Series) -> gpd.GeoSeries:
-    arr = shapely.from_wkt(values.where(values.notna(), None).to_numpy(), on_invalid="ignore")
+    # astype(object) first: pandas 3 turns missing text into NaN, not None.
+    arr = shapely.from_wkt(values.astype(object).where(values.notna(), None).to_numpy(), on_invalid="ignore")
     return gpd.GeoSeries(arr, index=values.index, crs=schema.CRS)
 
 
@@ -274,8 +275,16 @@ def _upsert(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) 
     updates = [r for r in rows if r[key] in existing]
     if inserts:
         conn.execute(table.insert(), inserts)
+    # One executemany per set of columns (rows may carry different columns).
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in updates:
-        conn.execute(table.update().where(table.c[key] == row[key]).values(**row))
+        by_columns.setdefault(tuple(sorted(row)), []).append(row)
+    for columns, group in by_columns.items():
+        values = {c: bindparam(f"v_{c}") for c in columns if c != key}
+        if not values:
+            continue
+        stmt = table.update().where(table.c[key] == bindparam("k_key")).values(**values)
+        conn.execute(stmt, [{"k_key": r[key], **{f"v_{c}": r[c] for c in columns if c != key}} for r in group])
 
 
 def _to_date(value: Any) -> date | None:
@@ -378,8 +387,7 @@ def _write_milestones(conn: Connection, batch_id: int, milestones: pd.DataFrame)
         changes.append({"household_id": rec.household_id, "stage": rec.stage, "old_date": old, "new_date": new})
         current[(rec.household_id, rec.stage)] = new
     _check_order(current, {c["household_id"] for c in changes})
-    for ch in changes:
-        _set_milestone(conn, ch["household_id"], ch["stage"], ch["new_date"], batch_id)
+    _set_milestones(conn, [(c["household_id"], c["stage"], c["new_date"], batch_id) for c in changes])
     if changes:
         conn.execute(milestone_changes_table.insert(), [{**c, "batch_id": batch_id} for c in changes])
 
@@ -416,13 +424,23 @@ def _check_order(current: dict[tuple[str, str], date | None], household_ids: set
             raise IntegrityViolation(f"household {hid}: stage {bad} dated before an earlier stage")
 
 
-def _set_milestone(conn: Connection, hid: str, stage: str, new: date | None, batch_id: int | None) -> None:
-    where = (milestones_table.c.household_id == hid) & (milestones_table.c.stage == stage)
-    conn.execute(milestones_table.delete().where(where))
-    if new is not None:
-        conn.execute(
-            milestones_table.insert().values(household_id=hid, stage=stage, date=new, import_batch_id=batch_id)
-        )
+def _set_milestones(conn: Connection, rows: list[tuple[str, str, date | None, int | None]]) -> None:
+    """Replace (household, stage) dates in bulk; a None date deletes the milestone.
+
+    Two executemany statements instead of two statements per milestone: a
+    10 k-household ledger writes in well under a second.
+    """
+    if not rows:
+        return
+    delete = milestones_table.delete().where(
+        (milestones_table.c.household_id == bindparam("h")) & (milestones_table.c.stage == bindparam("s"))
+    )
+    conn.execute(delete, [{"h": h, "s": s} for h, s, _, _ in rows])
+    inserts = [
+        {"household_id": h, "stage": s, "date": d, "import_batch_id": b} for h, s, d, b in rows if d is not None
+    ]
+    if inserts:
+        conn.execute(milestones_table.insert(), inserts)
 
 
 def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
@@ -461,7 +479,7 @@ def undo_batch(engine: Engine, batch_id: int) -> None:
                     .order_by(milestone_changes_table.c.change_id.desc())
                     .limit(1)
                 ).scalar_one_or_none()
-            _set_milestone(conn, ch["household_id"], ch["stage"], _to_date(ch["old_date"]), previous_batch)
+            _set_milestones(conn, [(ch["household_id"], ch["stage"], _to_date(ch["old_date"]), previous_batch)])
         conn.execute(
             import_batches_table.update().where(import_batches_table.c.batch_id == batch_id).values(status="undone")
         )

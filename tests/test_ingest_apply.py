@@ -9,11 +9,6 @@ from lib import store
 from lib.ingest import ImportRefused, apply, read_ledger, validate
 from tests.data import make_ledgers as m
 
-# store.load_frames cannot yet load a table where only some rows have a geometry:
-# pandas 3 turns the missing WKT into NaN before shapely.from_wkt (TypeError).
-STORE_MIXED_GEOMETRY = pytest.mark.xfail(raises=TypeError, strict=False,
-                                         reason="store._geoms_from_wkt: NaN WKT under pandas 3")
-
 
 def preview(engine, sheets, **kwargs):
     return validate(m.read(sheets, **kwargs), store.load_frames(engine), today=m.AS_OF)
@@ -99,7 +94,6 @@ def test_stale_preview_is_validated_again(engine):
         apply(stale, engine, imported_by="a")
 
 
-@STORE_MIXED_GEOMETRY
 def test_footprints_are_stored_and_the_rest_listed_as_not_on_the_map(engine):
     apply(preview(engine, m.TINY), engine, imported_by="a")
     gis = read_ledger(m.gis_bytes(m.footprints(["Y-001", "Z-001"]), "shp"), file_name="图斑.zip")
@@ -111,7 +105,6 @@ def test_footprints_are_stored_and_the_rest_listed_as_not_on_the_map(engine):
     assert validate(gis, store.load_frames(engine)).changes.not_on_map == 4
 
 
-@STORE_MIXED_GEOMETRY
 def test_updating_a_block_keeps_its_boundary(engine):
     from shapely.geometry import box
 
