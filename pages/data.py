@@ -15,7 +15,7 @@ lang = f.lang
 ss = st.session_state
 
 if f.screen:  # the big screen is public: no data page there, whoever is logged in
-    ui.empty_state(t("data.screen", lang))
+    st.subheader(t("data.screen", lang))  # plain text: alert boxes are unreadable on the dark screen theme
     st.stop()
 
 

@@ -153,7 +153,7 @@ def test_local_mode_is_bannered(data_page, demo_db_url):
 def test_the_big_screen_never_shows_the_data_page(data_page, demo_db_url):
     at = data_page(demo_db_url, screen="1")
     assert not at.exception
-    assert [i.value for i in at.info] == ["数据页不在大屏上显示。"]
+    assert "数据页不在大屏上显示。" in [h.value for h in at.main.subheader]
     assert not at.get("file_uploader") and not at.dataframe
 
 
@@ -240,6 +240,22 @@ def test_district_office_workbook_imports_cleanly(data_page, board_db):
     at.run()
     assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
     assert _sealed_zhuangyuan(at) == "94.80%"
+
+
+def test_several_files_at_once_add_a_household_with_its_footprint(data_page, board_db):
+    at = data_page(board_db)
+    at.get("file_uploader")[0].set_value(d.new_household_files())
+    at.run()
+    assert not at.exception
+    text = _texts(at)
+    assert "文件：户.csv + 进度.csv + 图斑.geojson" in text
+    assert "+1 入户调查，+1 评估，+1 签约，新增 1 户，1 户图斑" in text
+    _button(at, "data-confirm").click()
+    at.run()
+    assert at.success[0].value.startswith("已导入（批次 2）：")
+    at = _goto(at, "overview")
+    row = "\n".join(str(el.value) for el in at.get("html")).split("状元地块", 1)[1].split("</tr>", 1)[0]
+    assert ">251<" in row and "97.21%" in row  # signed 243 → 244 of 250 → 251
 
 
 def test_reimporting_the_same_file_is_a_no_op(data_page, board_db):

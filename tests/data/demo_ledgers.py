@@ -78,3 +78,15 @@ def main(outdir: str) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "demo_ledgers")
+
+
+def new_household_files() -> list[tuple[str, bytes, str]]:
+    """One new 状元 household, signed on 2023-11-07, as three files at once: 户 csv, 进度 csv and its footprint."""
+    households = m.csv_bytes([["户号", "地块", "工作组", "房屋坐落", "房屋用途", "产权性质", "建筑面积", "被征收人"],
+                              ["ZY-0251", "状元地块", "宁化街道征迁工作组一组", "状元小区9座1号", "住宅", "私产", 66.5, "陈新"]],
+                             "gbk")
+    progress = m.csv_bytes([["户号", "入户调查日期", "评估日期", "签约日期"],
+                            ["ZY-0251", date(2023, 11, 1), date(2023, 11, 3), SEALED_ON_DAY]], "gbk")
+    footprint = m.gis_bytes(m.footprints(["ZY-0251"]), "geojson")
+    return [("户.csv", households, "text/csv"), ("进度.csv", progress, "text/csv"),
+            ("图斑.geojson", footprint, "application/geo+json")]
