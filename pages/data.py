@@ -63,7 +63,7 @@ elif not auth.is_editor():
         st.text_input(t("data.login.password", lang), type="password", key="data-login-password")
         st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
     if ss.get("data-login-error"):
-        st.error(ss["data-login-error"])
+        st.error(data_view.md_escape(ss["data-login-error"]))
     st.stop()
 else:
     who_col, out_col = st.columns([4, 1], vertical_alignment="center")
@@ -73,7 +73,7 @@ else:
 engine = store.get_engine()
 campaign = store.load_campaign()
 if flash := ss.pop("data-flash", None):
-    getattr(st, flash[0])(flash[1])
+    getattr(st, flash[0])(data_view.md_escape(flash[1]))  # messages may quote ledger cells
 
 # --- import -----------------------------------------------------------------
 st.markdown(f"#### {t('data.import.header', lang)}")
@@ -120,7 +120,7 @@ if preview is not None:
                                         for c, w in zip(table.columns, data_view.PROBLEM_WIDTHS, strict=True)})
     alert = {"refused": st.error, "errors": st.error, "already": st.info, "nothing": st.info,
              "warnings": st.warning, "ready": st.success}[verdict.kind]
-    alert(data_view.verdict_text(preview, lang))
+    alert(data_view.md_escape(data_view.verdict_text(preview, lang)))  # may quote a file name
     accept_key = f"data-accept-{report.sha256[:16]}" if verdict.needs_accept and report is not None else None
     accepted = st.checkbox(t("data.accept", lang, n=verdict.count), key=accept_key) if accept_key else True
     buttons = st.container(horizontal=True)

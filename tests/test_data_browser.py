@@ -6,11 +6,13 @@ password set (the shared ``board_url`` server is never written to).
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from lib import auth
 from tests.browser_support import SCRIPT_DONE, chromium_page, exceptions_on_page, open_and_settle, run_streamlit
@@ -78,6 +80,14 @@ def test_editor_imports_a_gbk_csv_and_the_overview_moves(editor_board, tmp_path:
         page.get_by_text("已导入（批次 2）：+3 封房。看板各页已按新数据更新。").wait_for()
         assert page.locator('[data-testid="stDataFrame"]').first.is_visible()
         assert exceptions_on_page(page) == []
+
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载当前台账 (xlsx)").click()
+        assert download.value.suggested_filename == "台账_2023-11-07.xlsx"
+        exported = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()), read_only=True)
+        assert exported.sheetnames == ["地块", "工作组", "户", "进度"]
+        progress = {row[0]: row for row in exported["进度"].iter_rows(values_only=True)}
+        assert progress["ZY-0003"][4].date() == d.SEALED_ON_DAY  # 封房日期, as just imported
 
         page.get_by_role("link", name="总览").click()
         _settle(page)

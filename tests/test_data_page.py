@@ -107,7 +107,7 @@ def test_viewer_sees_only_the_login_form(data_page, demo_db_url):
 
 def test_wrong_password_is_refused_and_right_one_opens_the_page(data_page, demo_db_url):
     at = _login(data_page(demo_db_url, password=PASSWORD), "林建", "wrong")
-    assert [e.value for e in at.error] == ["密码不正确。"]
+    assert [_shown(e.value) for e in at.error] == ["密码不正确。"]
     assert not at.get("file_uploader")
     at = _login(at, "林建", PASSWORD)
     assert not at.exception and not at.error
@@ -121,7 +121,7 @@ def test_wrong_password_is_refused_and_right_one_opens_the_page(data_page, demo_
 
 def test_a_name_is_required_at_login(data_page, demo_db_url):
     at = _login(data_page(demo_db_url, password=PASSWORD, lang="en"), "", PASSWORD)
-    assert [e.value for e in at.error] == ["Please give your name (it goes into the import history)."]
+    assert [_shown(e.value) for e in at.error] == ["Please give your name (it goes into the import history)."]
     assert not at.get("file_uploader")
 
 
@@ -138,7 +138,7 @@ def test_a_share_link_opened_elsewhere_is_a_viewer(data_page, demo_db_url):
 def test_a_malformed_password_hash_locks_the_page(data_page, demo_db_url, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, "secret")
     at = _login(data_page(demo_db_url), "林建", "secret")
-    assert at.error[0].value.startswith("编辑密码配置有误，暂时无法登录：")
+    assert _shown(at.error[0].value).startswith("编辑密码配置有误，暂时无法登录：")
     assert not at.get("file_uploader")
 
 
@@ -190,14 +190,14 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     at = _upload(at, "封房进度_gbk.csv", d.seal_three_gbk_csv())
     assert not at.exception
     assert "+3 封房" in _texts(at)
-    assert [s.value for s in at.success] == ["校验通过，确认后写入。"]
+    assert [_shown(s.value) for s in at.success] == ["校验通过，确认后写入。"]
     assert store.data_version(store.get_engine(board_db)) == version  # nothing written before confirm
 
     at.text_input(key="data-who").input("林建")
     _button(at, "data-confirm").click()
     at.run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
+    assert [_shown(s.value) for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
     assert not at.get("file_uploader")[0].value  # the uploader is emptied for the next file
     history = at.dataframe[0].value
     assert history.iloc[0][["批次", "导入人", "文件", "行数", "状态", "变化"]].tolist() == [
@@ -212,7 +212,7 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     assert "确定撤销批次 2（封房进度_gbk.csv：+3 封房）" in _shown(" ".join(w.value for w in at.warning))
     _button(at, "data-undo-yes").click()
     at.run()
-    assert [s.value for s in at.success] == ["已撤销批次 2，数据已恢复到导入前。"]
+    assert [_shown(s.value) for s in at.success] == ["已撤销批次 2，数据已恢复到导入前。"]
     assert at.dataframe[0].value.iloc[0]["状态"] == "已撤销"
     assert _sealed_zhuangyuan(at) == "93.60%"
     assert "93.75%" in _team_row(at, "宁化街道征迁工作组一组")
@@ -238,7 +238,7 @@ def test_district_office_workbook_imports_cleanly(data_page, board_db):
     assert not at.error and not any(df.value.shape[1] == 5 for df in at.dataframe)  # no problem table
     _button(at, "data-confirm").click()
     at.run()
-    assert [s.value for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
+    assert [_shown(s.value) for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
     assert _sealed_zhuangyuan(at) == "94.80%"
 
 
@@ -252,7 +252,7 @@ def test_several_files_at_once_add_a_household_with_its_footprint(data_page, boa
     assert "+1 入户调查，+1 评估，+1 签约，新增 1 户，1 户图斑" in text
     _button(at, "data-confirm").click()
     at.run()
-    assert at.success[0].value.startswith("已导入（批次 2）：")
+    assert _shown(at.success[0].value).startswith("已导入（批次 2）：")
     at = _goto(at, "overview")
     row = "\n".join(str(el.value) for el in at.get("html")).split("状元地块", 1)[1].split("</tr>", 1)[0]
     assert ">251<" in row and "97.21%" in row  # signed 243 → 244 of 250 → 251
@@ -263,7 +263,7 @@ def test_reimporting_the_same_file_is_a_no_op(data_page, board_db):
     _button(at, "data-confirm").click()
     at.run()
     at = _upload(at, "封房进度（再次）.csv", d.seal_three_gbk_csv())
-    info = " ".join(i.value for i in at.info)
+    info = _shown(" ".join(i.value for i in at.info))
     assert "这个文件已于" in info and "导入过（批次 2），无需重复导入。" in info
     assert _button(at, "data-confirm").disabled
     assert len(store.list_batches(store.get_engine(board_db))) == 2
@@ -278,7 +278,7 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
         ["进度_20231107.csv", 2, "户号"], ["进度_20231107.csv", 3, "签约日期"], ["进度_20231107.csv", 4, "封房日期"]]
     for message, (_, _, expected) in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):
         assert message.startswith(expected)
-    assert at.error[0].value.startswith("有 3 个错误，不能导入，未写入任何数据。")
+    assert _shown(at.error[0].value).startswith("有 3 个错误，不能导入，未写入任何数据。")
     assert _button(at, "data-confirm").disabled
     assert store.data_version(store.get_engine(board_db)) == 1
     assert _sealed_zhuangyuan(at) == "93.60%"
@@ -287,21 +287,28 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
 def test_warnings_must_be_accepted(data_page, board_db):
     at = _upload(data_page(board_db), "撤签.csv", d.unsign_one_csv())
     assert "−1 签约" in _texts(at)
-    assert at.warning[-1].value.startswith("有 1 个警告")
+    assert _shown(at.warning[-1].value).startswith("有 1 个警告")
     assert _button(at, "data-confirm").disabled
     at.checkbox[0].check()
     at.run()
     assert not _button(at, "data-confirm").disabled
     _button(at, "data-confirm").click()
     at.run()
-    assert [s.value for s in at.success] == ["已导入（批次 2）：−1 签约。看板各页已按新数据更新。"]
+    assert [_shown(s.value) for s in at.success] == ["已导入（批次 2）：−1 签约。看板各页已按新数据更新。"]
 
 
 def test_not_a_ledger_is_refused_clearly(data_page, board_db):
     at = _upload(data_page(board_db), "照片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, XLSX)
     assert not at.exception
-    assert at.error[0].value.startswith("无法导入：“照片.xlsx”：")
+    assert _shown(at.error[0].value).startswith("无法导入：“照片.xlsx”：")
     assert _button(at, "data-confirm").disabled
+
+
+def test_a_file_name_cannot_inject_markdown(data_page, board_db):
+    at = _upload(data_page(board_db), "[点我](http://evil.example).xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, XLSX)
+    raw = at.error[0].value
+    assert r"\[点我\]\(http\:" in raw  # shown as text, never a link
+    assert _shown(raw).startswith("无法导入：“[点我](http://evil.example).xlsx”：")
 
 
 def test_discard_clears_the_preview(data_page, board_db):
