@@ -310,6 +310,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "map.tip.households": ("户数", "Households"),
     "map.tip.left": ("未封房", "Not sealed"),
     "map.tip.click_block": ("点击查看本地块住户", "Click to see its households"),
+    "map.panel.block": ("地块", "Block"),
     "map.panel.ownership": ("产权性质", "Ownership"),
     "map.panel.area": ("建筑面积", "Floor area"),
     "map.panel.area_value": ("{a} 平方米", "{a} m²"),

@@ -58,7 +58,7 @@ MAX_ZOOM = 21
 #: phone gets most of its screen and keeps room to scroll past the map.
 #: ``MAP_HEIGHT`` is what st_folium starts with before the CSS applies.
 MAP_HEIGHT = {"screen": 860, "desk": 780}
-MAP_CSS_HEIGHT = {"screen": "max(420px, calc(100vh - 190px))", "desk": "max(420px, calc(100vh - 215px))", "phone": "60vh"}
+MAP_CSS_HEIGHT = {"screen": "max(420px, calc(100vh - 125px))", "desk": "max(420px, calc(100vh - 215px))", "phone": "60vh"}
 
 _JS = (Path(__file__).with_name("parcel_map.js")).read_text(encoding="utf-8")
 
@@ -496,6 +496,7 @@ def _config(view: MapView, lang: str, screen: bool, tiles: Sequence[TileSpec] = 
         "legend": {"title": escape(title), "items": items},
         "bounds": bounds,
         "max_fit_zoom": 19,
+        "legend_px": 210 if screen else 145,
         "max_zoom": MAX_ZOOM,
         "tiles": [
             {"url": spec.url, "attribution": spec.attribution, "subdomains": spec.subdomains,
@@ -661,7 +662,7 @@ def household_panel_html(detail: HouseholdDetail, asof: date, lang: str) -> str:
     facts = [
         row(t("map.tip.owner", lang), escape(detail.owner)),
         row(t("map.tip.address", lang), escape(detail.address)),
-        row(t("filter.blocks", lang), escape(detail.block)),
+        row(t("map.panel.block", lang), escape(detail.block)),
         row(t("map.tip.ptype", lang), escape(label("ptype", detail.property_type, lang))),
         row(t("map.panel.ownership", lang), escape(label("own", detail.ownership, lang))),
     ]
@@ -690,13 +691,18 @@ def household_panel_html(detail: HouseholdDetail, asof: date, lang: str) -> str:
 
 
 def page_css(screen: bool) -> str:
-    """The map page's CSS: the map's height follows the window; the side panel's type."""
+    """The map page's CSS: the map's height follows the window; the side panel's type.
+
+    On the big screen the option row and the household picker are hidden (the
+    link sets them); the map takes their room.
+    """
     size = 22 if screen else 15
     frame = 'iframe[title="streamlit_folium.st_folium"]'
     return f"""<style>
       {frame} {{height: {MAP_CSS_HEIGHT["screen" if screen else "desk"]} !important;}}
       @media (max-width: 640px) {{ {frame} {{height: {MAP_CSS_HEIGHT["phone"]} !important;}} }}
       .st-key-stage div:has(> button) {{flex-wrap: wrap; overflow-x: visible; row-gap: 4px;}}
+      {".st-key-map-controls {display: none;}" if screen else ""}
       .cb-panel {{font-size: {size}px; line-height: 1.45;}}
       .cb-panel-title {{font-size: {size + 6}px; font-weight: 700; margin-bottom: 4px;}}
       .cb-panel table {{border-collapse: collapse; width: 100%;}}

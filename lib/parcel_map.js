@@ -115,7 +115,11 @@
   // Basemap tiles, added once the view is set so no tile is fetched twice. Tiles that
   // cannot load (an intranet, no network): drop them and say so.
   var fitAndTile = function () {
-    map.fitBounds(C.bounds, {padding: [16, 16], maxZoom: C.max_fit_zoom});
+    map.options.zoomSnap = 0.25;  // fill the frame; +/- still step whole levels
+    // Keep the legend off the houses where the map is wide enough to spare its width.
+    // (leaflet.css may not have applied yet, so the legend's width is C's estimate, not measured).
+    var right = box.clientWidth > 640 ? C.legend_px + 24 : 16;
+    map.fitBounds(C.bounds, {paddingTopLeft: [16, 16], paddingBottomRight: [right, 16], maxZoom: C.max_fit_zoom});
     var tiles = C.tiles.map(function (spec) {
       return L.tileLayer(spec.url, {
         attribution: spec.attribution, subdomains: spec.subdomains,

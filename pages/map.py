@@ -12,28 +12,46 @@ campaign = store.load_campaign(url)
 settings = maps.load_basemap_settings()
 for key, value in settings.problems:
     st.warning(t(key, value=value), icon="⚠️")
+st.html(maps.page_css(f.screen))
 
-controls = st.columns([1.3, 2.6, 1.1], vertical_alignment="bottom")
-with controls[0]:
-    requested = state.bound(
-        st.segmented_control, "basemap", default=settings.default, options=list(maps.BASEMAPS),
-        label=t("map.basemap"), format_func=lambda b: t(f"basemap.{b}"), required=True,
-    )
-with controls[1]:
-    stages = state.bound(
-        st.pills, "stage", default=[], options=list(schema.STAGES_WITH_NONE), multi=True,
-        selection_mode="multi", label=t("map.stages"), format_func=lambda s: label("stage", s),
-    )
-with controls[2]:
-    left_only = state.bound(
-        st.toggle, "left", default=False, parse=maps.parse_flag, serialise=lambda _: ["1"], label=t("map.left_only"),
-    )
+# On the big screen the options come from the link only: the row is hidden, not dropped.
+with st.container(key="map-controls"):
+    controls = st.columns([1.6, 2.6, 1.0, 1.2], vertical_alignment="bottom")
+    with controls[0]:
+        requested = state.bound(
+            st.segmented_control, "basemap", default=settings.default, options=list(maps.BASEMAPS),
+            label=t("map.basemap"), format_func=lambda b: t(f"basemap.{b}"), required=True,
+        )
+    with controls[1]:
+        stages = state.bound(
+            st.pills, "stage", default=[], options=list(schema.STAGES_WITH_NONE), multi=True,
+            selection_mode="multi", label=t("map.stages"), format_func=lambda s: label("stage", s),
+        )
+    with controls[2]:
+        left_only = state.bound(
+            st.toggle, "left", default=False, parse=maps.parse_flag, serialise=lambda _: ["1"],
+            label=t("map.left_only"),
+        )
 
 basemap, notice = maps.resolve_basemap(requested, settings)
 view = maps.load_view(
     url, campaign.data_version, f.asof, tuple(f.scope().items()), tuple(stages or ()), bool(left_only),
     maps.datum_for(basemap), maps.MAX_FEATURES,
 )
+notices = [t(notice)] if notice else []
+if view.level == "blocks":
+    notices.append(t("map.city_view", n=view.in_view, max=maps.MAX_FEATURES))
+
+selected = None
+if view.level == "households":
+    with controls[3]:
+        ids = list(view.household_ids)
+        if st.session_state.get("hh") not in (None, *ids):
+            st.session_state["hh"] = None
+        selected = state.bound(
+            st.selectbox, "hh", default=None, options=ids, label=t("map.household"),
+            placeholder=t("map.household_placeholder"),
+        )
 
 
 def _on_map_click() -> None:
@@ -53,38 +71,32 @@ def _on_pick_block() -> None:
         st.session_state["block"] = [st.session_state["map-pick-block"]]
 
 
-st.html(maps.page_css(f.screen))
-map_col, panel_col = st.columns([3, 1], gap="medium")
-selected = None
-with panel_col:
-    # Notices sit beside the map, not above it, so the map keeps its place on the screen.
-    if notice:
-        st.info(t(notice), icon="ℹ️")
-    if view.level == "blocks":
-        st.info(t("map.city_view", n=view.in_view, max=maps.MAX_FEATURES), icon="🗺️")
-    elif view.in_view == 0:
-        ui.empty_state(t("map.empty"))
-    if view.missing_geometry:
-        st.caption(t("map.no_geometry", n=view.missing_geometry))
-    if view.level == "households":
-        ids = list(view.household_ids)
-        if st.session_state.get("hh") not in (None, *ids):
-            st.session_state["hh"] = None
-        selected = state.bound(
-            st.selectbox, "hh", default=None, options=ids, label=t("map.household"),
-            placeholder=t("map.household_placeholder"),
-        )
-        detail = selected and maps.household_detail(campaign.households, campaign.teams, campaign.blocks, selected, f.asof)
-        if detail:
-            st.html(maps.household_panel_html(detail, f.asof, f.lang))
+# The big screen gives the map the whole width unless there is something to show beside it.
+with_panel = not f.screen or bool(notices) or view.in_view == 0 or selected is not None
+map_col, panel_col = st.columns([3, 1], gap="medium") if with_panel else (st.container(), None)
+if panel_col is not None:
+    with panel_col:
+        # Notices sit beside the map, not above it, so the map keeps its place on the screen.
+        for text in notices:
+            st.info(text, icon="ℹ️")
+        if view.level == "households":
+            if view.in_view == 0:
+                ui.empty_state(t("map.empty"))
+            detail = selected and maps.household_detail(
+                campaign.households, campaign.teams, campaign.blocks, selected, f.asof
+            )
+            if detail:
+                st.html(maps.household_panel_html(detail, f.asof, f.lang))
+            else:
+                st.caption(t("map.drawn", n=view.drawn) + " · " + t("map.hint"))
         else:
-            st.caption(t("map.drawn", n=view.drawn) + " · " + t("map.hint"))
-    else:
-        names = {bid: f"{name} · {pct(rate)}" for bid, name, rate in view.blocks}
-        st.selectbox(
-            t("map.pick_block"), list(names), index=None, key="map-pick-block", format_func=names.get,
-            placeholder=t("map.pick_placeholder"), on_change=_on_pick_block,
-        )
+            names = {bid: f"{name} · {pct(rate)}" for bid, name, rate in view.blocks}
+            st.selectbox(
+                t("map.pick_block"), list(names), index=None, key="map-pick-block", format_func=names.get,
+                placeholder=t("map.pick_placeholder"), on_change=_on_pick_block,
+            )
+        if view.missing_geometry:
+            st.caption(t("map.no_geometry", n=view.missing_geometry))
 
 with map_col:
     st_folium(

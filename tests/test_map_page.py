@@ -122,3 +122,12 @@ def test_english(open_page):
     assert not at.exception
     assert "14 households on the map" in " ".join(c.value for c in at.caption)
     assert "Stage on 2023-11-07" in _script(at)
+
+
+def test_the_big_screen_gives_the_map_the_width(open_page):
+    at = open_page("map", asof="2023-11-07", block="zhuangyuan", screen="1", stage="signed")
+    assert not at.exception
+    assert len(_drawn(at)) == 9  # the options still come from the link
+    assert not any("图上" in c.value for c in at.caption)  # no side panel
+    with_household = open_page("map", asof="2023-11-07", block="zhuangyuan", screen="1", hh="ZY-0006")
+    assert "ZY-0006" in _html(with_household)
