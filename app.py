@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from lib import assets, metrics, state, store, theme, ui
+from lib import assets, auth, metrics, state, store, theme, ui
 from lib.i18n import label, t
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon="🏗️", layout="wide")
 assets.ensure_vendor_assets(Path(__file__).parent)
 
 
+def registered_pages(lang: str, *, empty: bool = False) -> list:
+    """Every page, titled in the session's language (url paths per DESIGN.md).
 
-def registered_pages(lang: str) -> list:
-    """Every page, titled in the session's language (url paths per DESIGN.md)."""
-    overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon="📊", url_path="overview")
-    pages = [
+    An empty database has only the data page, so an editor can load a ledger.
+    """
+    overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview")
+    data = st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data")
+    pages = [data] if empty else [
         overview,
-        st.Page("pages/map.py", title=t("nav.map", lang), icon="🗺️", url_path="map"),
-        st.Page("pages/progress.py", title=t("nav.progress", lang), icon="📈", url_path="progress"),
-        st.Page("pages/teams.py", title=t("nav.teams", lang), icon="🏅", url_path="teams"),
-        st.Page("pages/data.py", title=t("nav.data", lang), icon="🗂️", url_path="data"),
+        st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
+        st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/show_chart:", url_path="progress"),
+        st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
+        data,
     ]
     # Streamlit serves the default page at "/" only; a hidden home page
     # forwards there so every page, the overview included, has its own path.
+    landing = data if empty else overview
     home = st.Page(
-        lambda: st.switch_page(overview, query_params=state.raw_params()),
+        lambda: st.switch_page(landing, query_params=state.raw_params()),
         title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
     )
     st.session_state["_state_page_paths"] = [p.url_path for p in pages]
@@ -49,16 +54,19 @@ try:
     campaign = store.load_campaign(url)
 except Exception as exc:  # unreachable or broken database: say so, never a traceback
     _stop_with(t("error.database", early_lang, error=store.describe_error(exc)), "error")
-if campaign.is_empty:
+empty = campaign.is_empty
+if empty:  # say how to load data; only the data page is there to do it
     st.header(t("empty.title", early_lang))
-    _stop_with(t("empty.body", early_lang, url=store.display_url(url)))
-
-choices = state.Choices(
-    blocks=dict(zip(campaign.blocks["block_id"], campaign.blocks["name"], strict=True)),
-    teams=dict(zip(campaign.teams["team_id"], campaign.teams["name"], strict=True)),
-    first_day=campaign.first_day,
-    last_day=campaign.last_data_day,
-)
+    st.info(t("empty.body", early_lang, url=store.display_url(url)))
+    today = date.today()
+    choices = state.Choices(blocks={}, teams={}, first_day=today, last_day=today)
+else:
+    choices = state.Choices(
+        blocks=dict(zip(campaign.blocks["block_id"], campaign.blocks["name"], strict=True)),
+        teams=dict(zip(campaign.teams["team_id"], campaign.teams["name"], strict=True)),
+        first_day=campaign.first_day,
+        last_day=campaign.last_data_day,
+    )
 url_filters, dropped = state.begin_run(choices)
 shell = state.shell()
 lang = st.session_state.get("lang", "zh")
@@ -76,6 +84,8 @@ with st.sidebar:
                             format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
     owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
                           format_func=lambda v: label("own", v), placeholder=t("filter.all"))
+    if auth.is_local_mode():
+        st.caption(t("data.local_sidebar"))
     share_slot = st.empty()
 
 filters = state.Filters(
@@ -88,13 +98,14 @@ ui.inject_css(filters.screen)
 ui.notices(dropped)
 day = metrics.day_number(choices.first_day, filters.asof)
 head, clock_slot = st.columns([5, 1]) if filters.screen else (st.container(), None)
-with head:
-    ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+if not empty:
+    with head:
+        ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
 if clock_slot is not None:
     with clock_slot:
         ui.clock(lang)
 
-pages = registered_pages(lang)
+pages = registered_pages(lang, empty=empty)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
     ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,

@@ -35,6 +35,7 @@ def inject_css(screen: bool) -> None:
       .cb-kpi {{--cb-tile: {theme.SCREEN_TILE};}}
       .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {theme.SCREEN_MUTED} !important;}}
       .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
+      [data-testid="stAlert"] p, [data-testid="stAlert"] span, [data-testid="stAlertContainer"] p {{color: #10151f !important;}}
       .cb-clock {{font-size: {s['kpi_label_px'] + 10}px; font-weight: 700; margin-left: auto; font-variant-numeric: tabular-nums;}}
     """ if screen else ""
     st.html(f"""<style>
