@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lib import schema
+from lib.export import neutralise
 
 if TYPE_CHECKING:
     from lib.store import Campaign
@@ -33,14 +34,6 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
            ("拆除日期", "date_demolished")],
 }
 DATE_FORMAT = "yyyy-mm-dd"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix a text that a spreadsheet would run as a formula with ' (csv/xlsx injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def export_workbook(campaign: Campaign) -> bytes:

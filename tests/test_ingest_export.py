@@ -8,7 +8,8 @@ import pytest
 
 from lib import store
 from lib.ingest import apply, export_workbook, read_ledger, template_workbook, validate
-from lib.ingest_export import LAYOUT, neutralise
+from lib.export import neutralise
+from lib.ingest_export import LAYOUT
 from tests.data import make_ledgers as m
 
 
