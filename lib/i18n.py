@@ -374,11 +374,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "progress.band": ("预计 P10–P90", "forecast P10–P90"),
     "progress.p50": ("预计 P50", "forecast P50"),
     "progress.method": (
-        "预计完成：按近 14 天日增抽样模拟 2000 次（越近权重越大），P50 为中位日期，括号内为 P10–P90 区间；"
-        "区间晚于第 100 天即为“有风险”，中位晚于第 100 天为“将超期”。",
-        "Projected finish: 2,000 simulations resampling the last 14 days' gains (recent days weigh more); "
-        "P50 is the median date, the band in brackets P10–P90. A band ending after day 100 is “at risk”, "
-        "a median after it “late”.",
+        "预计完成：按本地块近 14 天的日增抽样模拟 2000 次（越近的日子权重越大，并计入“最后几户越来越慢”），"
+        "P50 为中位日期，括号内为 P10–P90 区间；区间晚于第 100 天为“有风险”，中位晚于第 100 天为“将超期”。"
+        "P90 指“照目前的速度与放缓”，不是保证。",
+        "Projected finish: 2,000 simulations resampling the block's last 14 days of gains (recent days weigh more; "
+        "the last households are allowed to come ever slower). P50 is the median date, the band in brackets P10–P90. "
+        "A band ending after day 100 is “at risk”, a median after it “late”. Read P90 as “at the pace and slowdown "
+        "seen so far”, not as a promise.",
     ),
     "col.pace_both": ("近7日日均 签约/封房", "7-day pace signed / sealed"),
     "col.required_both": ("需日均 签约/封房", "Required signed / sealed"),

@@ -674,5 +674,3 @@ def outlook(statuses: Sequence[str]) -> str:
     if not known:
         return "no_data"
     return min(known, key=OUTLOOK_ORDER.index)
-
-
