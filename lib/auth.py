@@ -145,8 +145,12 @@ def is_editor() -> bool:
 
 
 def may_see_names(screen: bool) -> bool:
-    """True when owner names may be shown unmasked: an editor, and never on the big screen."""
-    return not screen and is_editor()
+    """True when owner names may be shown unmasked: a logged-in editor, never on the big screen.
+
+    Local mode does not count: without a password anyone holding a share link
+    would be an "editor", and a share link must never show names.
+    """
+    return not screen and not is_local_mode() and is_editor()
 
 
 def login(name: str, password: str) -> bool:

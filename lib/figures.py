@@ -888,8 +888,8 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
     return "".join(parts)
 
 
-def team_remaining_html(remaining: pd.DataFrame, lang: str) -> str:
-    """The drill-down table of :func:`lib.metrics.team_remaining`; owner names are masked here."""
+def team_remaining_html(remaining: pd.DataFrame, lang: str, *, show_names: bool = False) -> str:
+    """The drill-down table of :func:`lib.metrics.team_remaining`; owner names masked unless ``show_names``."""
     from lib.privacy import mask_name
 
     head = [("teams.rcol.household", ""), ("teams.rcol.owner", ""), ("teams.rcol.address", ""), ("teams.rcol.ptype", "opt"),
@@ -903,7 +903,7 @@ def team_remaining_html(remaining: pd.DataFrame, lang: str) -> str:
         body.append(
             "<tr>"
             f"<td>{escape(str(r.household_id))}</td>"
-            f"<td>{escape(mask_name(r.owner_name))}</td>"
+            f"<td>{escape(str(r.owner_name) if show_names else mask_name(r.owner_name))}</td>"
             f"<td>{escape(str(r.address))}</td>"
             f'<td class="opt">{escape(label("ptype", str(r.property_type), lang))}</td>'
             f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(label("stage", str(r.stage), lang))}</td>'

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import export, figures, metrics, state, store, ui
+from lib import auth, export, figures, metrics, state, store, ui
 from lib.i18n import t
 
 
@@ -75,7 +75,7 @@ if focus:
         st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + figures.team_status(row, f.lang)[0])
     else:
         st.markdown(f"**{t('teams.remaining', f.lang, team=names[focus], n=len(remaining))}**")
-        st.html(figures.team_remaining_html(remaining, f.lang))
+        st.html(figures.team_remaining_html(remaining, f.lang, show_names=auth.may_see_names(f.screen)))
         st.caption(t("teams.waiting_help", f.lang))
     link = state.query_string(state.to_params(state.with_filters(f, teams=(focus,)), state.choices(), freeze=True))
     st.markdown(f"[{t('teams.to_map', f.lang)}](map?{link})")

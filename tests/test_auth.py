@@ -86,7 +86,7 @@ def test_environment_wins_over_secrets():
 def test_local_mode_when_no_password_is_configured(session):
     assert auth.is_local_mode()
     assert auth.is_editor()
-    assert auth.may_see_names(screen=False)
+    assert not auth.may_see_names(screen=False)  # no password: a share link could be anyone
     assert not auth.may_see_names(screen=True)  # the big screen never shows names
 
 
@@ -98,6 +98,7 @@ def test_a_viewer_is_not_an_editor_until_the_right_password(session, monkeypatch
     assert not auth.is_editor() and auth.editor_name() == ""
     assert auth.login(" 林建 ", "pw")
     assert auth.is_editor() and auth.editor_name() == "林建"
+    assert auth.may_see_names(screen=False) and not auth.may_see_names(screen=True)
     assert "pw" not in repr(session)  # only a fingerprint of the hash is kept
     auth.logout()
     assert not auth.is_editor()
