@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from lib import figures, metrics, schema, theme
@@ -185,6 +186,18 @@ def test_progress_curves_leave_out_blocks_not_launched_and_share_one_axis():
     assert len(overlay) == 2
     assert overlay[0].layout.xaxis.range == overlay[1].layout.xaxis.range
     assert figures.progress_curves(daily.iloc[:0], blocks=blocks, asof=ASOF) == []
+
+
+@pytest.mark.parametrize("x", ["day", "date"])
+@pytest.mark.parametrize("chart", ["blocks", "overlay"])
+@pytest.mark.parametrize("screen", [False, True])
+def test_every_variant_passes_plotlys_validation(x: str, chart: str, screen: bool):
+    # The figures are built unvalidated for speed; here plotly checks every property.
+    hh = pd.concat([TINY, STEADY_HH])
+    _, paths = metrics.block_forecasts(hh, TWO, STEADY_ASOF, n_sims=200)
+    daily = metrics.daily_progress(hh, TWO, STEADY_ASOF)
+    for fig in figures.progress_curves(daily, blocks=TWO, asof=STEADY_ASOF, x=x, chart=chart, screen=screen, paths=paths):
+        go.Figure(fig.to_dict())  # raises ValueError on any invalid property
 
 
 def test_screen_mode_is_bigger_and_light_on_dark():
