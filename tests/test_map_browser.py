@@ -21,6 +21,8 @@ def test_a_block_draws_offline_and_a_click_opens_the_history(board_url):
     with chromium_page(1920, 1080) as page:
         failed: list[str] = []
         page.on("requestfailed", lambda request: failed.append(request.url))
+        sent: list[int] = []  # messages to the server: a rerun is one
+        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
         open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan")
         assert exceptions_on_page(page) == []
         houses = _houses(page)
@@ -36,14 +38,31 @@ def test_a_block_draws_offline_and_a_click_opens_the_history(board_url):
         tip.wait_for()
         assert "**" in tip.inner_text()  # owner masked
 
-        houses.nth(0).click()
+        leaflet = page.locator(MAP_FRAME).element_handle().content_frame()
+        leaflet.evaluate("() => { window.beforeClick = true; }")
+        houses.nth(0).click()  # a click does rerun: the panel needs the server
         panel = page.locator(".cb-panel")
         panel.wait_for()
         text = panel.inner_text()
         assert "进度记录（截至 2023-11-07）" in text
         assert "已签约" in text and "2023-" in text
         assert "hh=ZY-" in page.url
-        assert _houses(page).count() == 250  # the map was not rebuilt by the click
+        assert leaflet.evaluate("() => window.beforeClick === true")  # the same map, not rebuilt
+        assert _houses(page).count() == 250
+
+        # Pan and zoom stay in the browser: nothing is sent, the script does not rerun.
+        page.wait_for_timeout(1500)
+        before = len(sent)
+        box = page.locator(MAP_FRAME).bounding_box()
+        x, y = box["x"] + 200, box["y"] + 200
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 150, y + 80, steps=8)
+        page.mouse.up()
+        page.mouse.wheel(0, -300)
+        frame.locator(".leaflet-control-zoom-out").click()
+        page.wait_for_timeout(1500)
+        assert len(sent) == before
 
 
 def test_the_big_screen_shows_the_map_without_scrolling(board_url):
