@@ -47,7 +47,7 @@ DEFAULT_BASEMAP = "osm"
 DATUMS = ("wgs84", "gcj02")
 #: Coordinates are sent as integers of this many units per degree (6 decimals).
 COORD_SCALE = 1_000_000
-#: Footprints are simplified to about 0.3 m, below what any zoom level shows.
+#: Footprints are simplified to about 0.3 m: a pixel or less up to zoom 19.
 SIMPLIFY_DEG = 3e-6
 #: Block labels show from this zoom level on (they crowd a city-wide view).
 LABEL_ZOOM = {"households": 15, "blocks": 14}
