@@ -118,3 +118,6 @@ nav.run()
 with share_slot.container():
     base = state.page_link_base(st.context.url, nav.url_path)
     ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)
+
+# Only now are the page's own options known: say what the link brought that nothing reads.
+ui.toast_notices([t("notice.unknown_param", name=name) for name in state.unread_params()])

@@ -16,7 +16,7 @@ switch never resets the session's filters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -183,6 +183,17 @@ def to_params(filters: Filters, choices: Choices, *, freeze: bool = False) -> di
     return out
 
 
+def unknown_params(names: Iterable[str], page_params: Iterable[str]) -> list[str]:
+    """The names in ``names`` that no one reads: not a filter, not a shell option, not in ``page_params``.
+
+    Args:
+        names: the parameter names a link brought, in its order.
+        page_params: the options the page that opened bound (:func:`bound`).
+    """
+    known = {*FILTER_PARAMS, *SHELL_PARAMS, *page_params}
+    return [name for name in dict.fromkeys(names) if name not in known]
+
+
 def query_string(params: Mapping[str, Sequence[str]]) -> str:
     """``params`` as a URL query string (repeated keys for several values)."""
     return urlencode([(k, v) for k, values in params.items() for v in values])
@@ -196,6 +207,8 @@ _FILTERS_KEY = "_state_filters"
 _CHOICES_KEY = "_state_choices"
 _SHELL_KEY = "_state_shell"
 _INCOMING_KEY = "_state_incoming"  # a new link's page parameters, kept for their widgets
+_ARRIVED_KEY = "_state_arrived"    # every parameter name a new link brought, this run only
+_BOUND_KEY = "_state_bound"        # the page options bound() rendered this run
 
 
 def _st() -> Any:
@@ -228,12 +241,15 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     st = _st()
     raw = raw_params()
     st.session_state[_URL_KEY] = {}
+    st.session_state[_ARRIVED_KEY] = []
+    st.session_state[_BOUND_KEY] = set()
     st.session_state[_CHOICES_KEY] = choices
     previous: Choices | None = st.session_state.get("_state_previous_choices")
     st.session_state["_state_previous_choices"] = choices
     if not _url_is_new(raw):
         _fit_session_to(choices, previous)
         return st.session_state[_FILTERS_KEY], []
+    st.session_state[_ARRIVED_KEY] = list(raw)
     # A page's own parameters (e.g. ?focus=) must survive until its widget
     # reads them: the page's first publish() rewrites the URL before that.
     st.session_state[_INCOMING_KEY] = {k: v for k, v in raw.items() if k not in FILTER_PARAMS + SHELL_PARAMS}
@@ -364,6 +380,7 @@ def bound(
     elif param not in st.session_state:
         st.session_state[param] = default
     seen.add(param)
+    st.session_state.setdefault(_BOUND_KEY, set()).add(param)
     if options is not None:
         widget_kwargs["options"] = options
     value = widget(key=param, **widget_kwargs)
@@ -379,6 +396,16 @@ def bound(
         st.session_state[_URL_KEY].pop(param, None)
     publish()
     return value
+
+
+def unread_params() -> list[str]:
+    """The parameters this run's new link brought that neither the shell nor the page read.
+
+    Call after the page ran (``nav.run()``), when every option it binds is known.
+    Empty on runs that did not open a new link, so the notice shows once.
+    """
+    st = _st()
+    return unknown_params(st.session_state.get(_ARRIVED_KEY, ()), st.session_state.get(_BOUND_KEY, ()))
 
 
 def _seed_value(

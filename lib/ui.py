@@ -104,6 +104,12 @@ def notices(items: list[str]) -> None:
         st.warning(t("notice.dropped", items="；".join(items)), icon="⚠️")
 
 
+def toast_notices(items: list[str]) -> None:
+    """Like :func:`notices`, as a toast: for what is found after the page has drawn."""
+    if items:
+        st.toast(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
+
+
 def clock(lang: str) -> None:
     """A wall clock for the meeting room, ticking in the browser (no reruns)."""
     locale = "zh-CN" if lang == "zh" else "en-GB"

@@ -63,3 +63,12 @@ def test_defaults_stay_out_of_the_link_unless_frozen():
 def test_query_string_repeats_keys():
     qs = state.query_string({"block": ["yanta-2", "zhuangyuan"], "ptype": ["住宅"]})
     assert qs == "block=yanta-2&block=zhuangyuan&ptype=%E4%BD%8F%E5%AE%85"
+
+
+def test_unknown_params_are_those_no_one_reads():
+    names = ["asof", "foo", "basemap", "lang", "foo", "bar"]
+    assert state.unknown_params(names, page_params={"basemap"}) == ["foo", "bar"]
+
+
+def test_every_filter_and_shell_parameter_is_known():
+    assert state.unknown_params([*state.FILTER_PARAMS, *state.SHELL_PARAMS], page_params=()) == []
