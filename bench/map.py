@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -134,6 +135,8 @@ def page_rerun_ms(url: str, path: str, runs: int) -> float:
     from streamlit.testing.v1 import AppTest
 
     os.environ["DATABASE_URL"] = url
+    for name in ("streamlit.runtime.scriptrunner_utils.script_run_context", "streamlit.runtime.state.session_state_proxy"):
+        logging.getLogger(name).setLevel(logging.ERROR)  # AppTest runs in bare mode: its warnings are noise here
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
     at.switch_page("pages/map.py")
@@ -142,7 +145,8 @@ def page_rerun_ms(url: str, path: str, runs: int) -> float:
         at.query_params[key] = values if len(values) > 1 else values[0]
     at.run()  # fills the caches
     if at.exception:
-        raise RuntimeError(f"the map page failed under AppTest: {at.exception}")
+        trace = "\n".join(line for e in at.exception for line in e.stack_trace)
+        raise RuntimeError(f"the map page failed under AppTest ({path}):\n{trace}")
     return _median_seconds(at.run, runs) * 1000
 
 
@@ -258,9 +262,6 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; expected some of {', '.join(SIZES)}")
     sys.path.insert(0, str(ROOT))
-    from streamlit.logger import set_log_level
-
-    set_log_level("error")  # bare-mode cache warnings are noise here
 
     floor = None if args.no_browser else floor_seconds(args.browser_runs)
     rows: list[Row] = []
