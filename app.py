@@ -10,7 +10,7 @@ import streamlit as st
 from lib import assets, auth, metrics, state, store, theme, ui
 from lib.i18n import label, t
 
-st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon="🏗️", layout="wide")
+st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
 assets.ensure_vendor_assets(Path(__file__).parent)
 
 

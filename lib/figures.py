@@ -50,18 +50,25 @@ def _pace(value: float | None) -> str:
     return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2f}"
 
 
-def block_table_html(table: pd.DataFrame, lang: str) -> str:
-    """The overview's block rows: rates, double-100 % day, paces, status colour."""
+def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+    """The overview's block rows: rates, double-100 % day, paces, forecast finish and flag.
+
+    The flag and the projected sealing finish (P50) are the same ones the
+    curves page shows (:func:`lib.metrics.block_outlooks`).
+    """
     # "opt" columns give way first on a phone.
     head = [
         ("col.block", ""), ("col.households", "num opt"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
         ("col.today", "num opt"), ("col.full_day", "num opt"), ("col.pace", "num opt"), ("col.required", "num opt"),
-        ("col.status", ""),
+        ("col.finish", "num opt"), ("col.status", ""),
     ]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
+    flags = metrics.block_outlooks(table, forecasts)
+    sealed_fc = {r.block_id: r for r in forecasts.itertuples(index=False) if r.stage == "sealed"}
     body = []
     for row in table.itertuples(index=False):
-        colour = theme.STATUS_COLOURS.get(row.status, "#757575")
+        flag = flags[row.block_id]
+        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
         full = t("unit.day_n", lang, n=int(row.double_full_day)) if pd.notna(row.double_full_day) else "—"
         required = _pace(row.required_sealed) if row.required_sealed is not None else t("overdue", lang)
         body.append(
@@ -75,10 +82,22 @@ def block_table_html(table: pd.DataFrame, lang: str) -> str:
             f'<td class="num opt">{escape(full)}</td>'
             f'<td class="num opt">{_pace(row.pace_sealed)}</td>'
             f'<td class="num opt">{escape(required)}</td>'
-            f'<td style="color:{colour};font-weight:600;white-space:nowrap">{escape(label("status", row.status, lang))}</td>'
+            f'<td class="num opt">{escape(_finish_p50(sealed_fc.get(row.block_id), row.deadline, asof, lang))}</td>'
+            f'<td style="color:{colour};font-weight:600;white-space:nowrap">{escape(label("forecast", flag, lang))}</td>'
             "</tr>"
         )
     return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _finish_p50(fc: Any, deadline: date, asof: date, lang: str) -> str:
+    """The projected sealing finish for the overview: ✓ its day, the P50 date, or a dash."""
+    if fc is None or fc.status == "no_data":
+        return "—"
+    if fc.status == "finished":
+        return t("forecast.done_on", lang, date=_md(fc.finished_on, asof))
+    if fc.status == "stalled":
+        return t("forecast.stalled_cell", lang)
+    return t("forecast.beyond", lang) if pd.isna(fc.finish_p50) else _md(fc.finish_p50, asof)
 
 
 def records_html(table: pd.DataFrame, households: pd.DataFrame, teams: pd.DataFrame, asof: date, lang: str, *, blocks: pd.DataFrame | None = None) -> str:
@@ -603,10 +622,11 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
     ]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
     by_key = {(r.block_id, r.stage): r for r in forecasts.itertuples(index=False)}
+    flags = metrics.block_outlooks(table, forecasts)
     body = []
     for row in table.itertuples(index=False):
         fcs = [by_key.get((row.block_id, s)) for s in metrics.RATE_STAGES]
-        flag = metrics.outlook([fc.status for fc in fcs if fc is not None]) if row.day_n >= 1 else "not_started"
+        flag = flags[row.block_id]
         colour = theme.FORECAST_COLOURS.get(flag, "#757575")
         cells = [
             f'<span><span class="cb-dot" style="background:{colour}"></span><b>{escape(str(row.name))}</b>'

@@ -186,25 +186,8 @@ BLOCK_TABLE_COLUMNS = [
     "signed", "sealed", "signed_rate", "sealed_rate", "signed_today", "sealed_today",
     "signed_full_day", "sealed_full_day", "double_full_day",
     "pace_signed", "pace_sealed", "required_signed", "required_sealed",
-    "finish_signed", "finish_sealed", "status",
+    "finish_signed", "finish_sealed",
 ]
-
-#: Block status, worst first; the overview colours rows by it.
-STATUSES = ("not_started", "stalled", "behind", "on_track", "finished")
-
-
-def block_status(remaining: int, daily_pace: float, required: float | None, day_n: int) -> str:
-    """Where a block stands on sealing: finished, on track, behind or stalled."""
-    if remaining <= 0:
-        return "finished"
-    if day_n < 1:
-        return "not_started"
-    if daily_pace <= 0:
-        return "stalled"
-    if required is None or daily_pace < required:
-        return "behind"
-    return "on_track"
-
 
 def _stage_counts(households: pd.DataFrame, key: str, stage: str, asof: date, window_start: pd.Series) -> pd.DataFrame:
     """Per group ``key``: households, reached, reached today, gained since ``window_start``, last date."""
@@ -262,9 +245,6 @@ def block_table(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> p
             })
         both = [row["signed_full_day"], row["sealed_full_day"]]
         row["double_full_day"] = np.nan if any(pd.isna(v) for v in both) else max(both)  # type: ignore[type-var]
-        row["status"] = block_status(
-            int(row["households"]) - int(row["sealed"]), float(row["pace_sealed"]), row["required_sealed"], day_n  # type: ignore[arg-type]
-        )
         rows.append(row)
     return pd.DataFrame(rows, columns=BLOCK_TABLE_COLUMNS)
 
@@ -626,7 +606,8 @@ OUTLOOK_ORDER: tuple[str, ...] = ("late", "stalled", "at_risk", "no_data", "on_t
 
 
 def block_forecasts(
-    households: pd.DataFrame, blocks: pd.DataFrame, asof: date, *, n_sims: int = 2000, seed: int = 0
+    households: pd.DataFrame, blocks: pd.DataFrame, asof: date, *, n_sims: int = 2000, seed: int = 0,
+    with_paths: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Finish forecasts per block and rate stage as of ``asof``, with their bands.
 
@@ -651,12 +632,20 @@ def block_forecasts(
         hh = by_block.get(blk.block_id)
         if hh is None or hh.empty or asof < blk.launch_date:
             continue
+        signed_row: dict[str, object] | None = None
         for stage in RATE_STAGES:
             cum = cumulative_by_day(hh, stage, blk.launch_date, asof)
             fc = forecast.forecast_finish(
                 cum, total=len(hh), asof=asof, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed
             )
-            rows.append({"block_id": blk.block_id, **{c: getattr(fc, c) for c in FORECAST_COLUMNS[1:]}})
+            row = {"block_id": blk.block_id, **{c: getattr(fc, c) for c in FORECAST_COLUMNS[1:]}}
+            if stage == "signed":
+                signed_row = row
+            elif signed_row is not None:
+                _not_before(row, signed_row)
+            rows.append(row)
+            if not with_paths:
+                continue
             path = forecast.forecast_path(cum, fc)
             if not path.empty:
                 paths.append(pd.DataFrame({
@@ -666,6 +655,34 @@ def block_forecasts(
     forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS) if rows else schema.empty_frame(FORECAST_COLUMNS)
     bands = pd.concat(paths, ignore_index=True)[FORECAST_PATH_COLUMNS] if paths else schema.empty_frame(FORECAST_PATH_COLUMNS)
     return forecasts, bands
+
+
+def _not_before(sealed: dict[str, object], signed: dict[str, object]) -> None:
+    """A household is sealed only after it signs: no sealing percentile before signing's.
+
+    The two stages are simulated independently, so on a young block sealing
+    could otherwise be projected to finish first.
+    """
+    for key in ("finish_p10", "finish_p50", "finish_p90"):
+        a, b = sealed[key], signed[key]
+        if signed["finished_on"] is None and b is None:
+            sealed[key] = None  # signing beyond the horizon: so is sealing
+        elif a is not None and b is not None and a < b:  # type: ignore[operator]
+            sealed[key] = b
+
+
+def block_outlooks(table: pd.DataFrame, forecasts: pd.DataFrame) -> pd.Series:
+    """Each block's forecast flag (the worst of its stages), by block id.
+
+    The one "are we on track?" answer: the overview and the curves page both
+    show it. A block not launched on the as-of day is ``not_started``.
+    """
+    by_block = forecasts.groupby("block_id")["status"].agg(list) if not forecasts.empty else pd.Series(dtype=object)
+    flags = {
+        row.block_id: outlook(by_block.get(row.block_id, [])) if row.day_n >= 1 else "not_started"
+        for row in table.itertuples(index=False)
+    }
+    return pd.Series(flags, dtype="object")
 
 
 def outlook(statuses: Sequence[str]) -> str:

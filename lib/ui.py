@@ -29,9 +29,15 @@ def inject_css(screen: bool) -> None:
       [data-testid="stSidebarNav"], footer {{display: none !important;}}
       [data-testid="stMainBlockContainer"] {{padding: 0.6rem 1.4rem 0 !important; max-width: 100% !important;}}
       [data-testid="stApp"], [data-testid="stMain"] {{background: {theme.SCREEN_BG} !important; color: {theme.SCREEN_FG};}}
-      [data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3,
-      [data-testid="stMain"] p, [data-testid="stMain"] label, [data-testid="stMain"] span,
-      [data-testid="stMain"] td, [data-testid="stMain"] th, [data-testid="stMain"] li {{color: {theme.SCREEN_FG};}}
+      /* Light text for what we write (markdown, st.html, headings, labels), never inside a
+         control: a button keeps its own colours, set below for the dark ground. */
+      [data-testid="stMain"] :is([data-testid="stMarkdownContainer"], [data-testid="stHtml"], [data-testid="stHeading"],
+        [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"])
+        :is(h1, h2, h3, p, label, span, td, th, li):not(button *) {{color: {theme.SCREEN_FG};}}
+      [data-testid="stMain"] button:is([data-variant="segmented_control"], [data-variant="pills"]) {{
+        background: {theme.SCREEN_TILE}; color: {theme.SCREEN_FG}; border-color: rgba(255,255,255,0.35);}}
+      [data-testid="stMain"] button:is([data-variant="segmented_control"], [data-variant="pills"]):is([aria-checked="true"], [aria-pressed="true"]) {{
+        background: {theme.SCREEN_ACCENT}; color: #fff; border-color: {theme.SCREEN_ACCENT};}}
       .cb-kpi {{--cb-tile: {theme.SCREEN_TILE};}}
       .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {theme.SCREEN_MUTED} !important;}}
       .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
@@ -101,7 +107,7 @@ def empty_state(message: str) -> None:
 def notices(items: list[str]) -> None:
     """Show what was dropped from the link, once, without blocking the board."""
     if items:
-        st.warning(t("notice.dropped", items="；".join(items)), icon="⚠️")
+        st.warning(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
 
 
 def toast_notices(items: list[str]) -> None:
@@ -161,7 +167,7 @@ def refresh_data(seconds: int, version_now: callable, version_shown: int) -> Non
 
 def share_box(link: str, frozen_link: str, lang: str) -> None:
     """The share link with a copy button, and the frozen variant that keeps today's as-of day."""
-    with st.popover(t("share.button", lang), use_container_width=True):
+    with st.popover(t("share.button", lang), icon=":material/link:", width="stretch"):
         freeze = st.toggle(t("share.freeze", lang), key="share-freeze", help=t("share.freeze_help", lang))
         st.caption(t("share.hint", lang))
         st.code(frozen_link if freeze else link, language=None, wrap_lines=True)

@@ -53,8 +53,7 @@ def _undo(batch_id: int) -> None:
 
 st.subheader(t("data.title", lang))
 if auth.is_local_mode():
-    st.warning(t("data.local_banner", lang), icon="🔓")
-    st.sidebar.caption(t("data.local_sidebar", lang))
+    st.warning(t("data.local_banner", lang), icon=":material/lock_open:")
 elif not auth.is_editor():
     st.markdown(f"**{t('data.login.header', lang)}**")
     st.caption(t("data.login.body", lang))
@@ -68,7 +67,7 @@ elif not auth.is_editor():
 else:
     who_col, out_col = st.columns([4, 1], vertical_alignment="center")
     who_col.caption(t("data.logged_in", lang, name=data_view.md_escape(auth.editor_name())))
-    out_col.button(t("data.logout", lang), key="data-logout", icon="🚪", on_click=auth.logout)
+    out_col.button(t("data.logout", lang), key="data-logout", icon=":material/logout:", on_click=auth.logout)
 
 engine = store.get_engine()
 campaign = store.load_campaign()
@@ -124,7 +123,7 @@ if preview is not None:
     accept_key = f"data-accept-{report.sha256[:16]}" if verdict.needs_accept and report is not None else None
     accepted = st.checkbox(t("data.accept", lang, n=verdict.count), key=accept_key) if accept_key else True
     buttons = st.container(horizontal=True)
-    buttons.button(t("data.confirm", lang), key="data-confirm", type="primary", icon="✔️",
+    buttons.button(t("data.confirm", lang), key="data-confirm", type="primary", icon=":material/check:",
                   disabled=not (verdict.can_apply and accepted), on_click=_confirm, args=(accept_key,))
     buttons.button(t("data.discard", lang), key="data-discard", on_click=_reset_upload)
     if not (verdict.can_apply and accepted):
@@ -156,13 +155,13 @@ else:
 st.markdown(f"#### {t('data.export.header', lang)}")
 downloads = st.container(horizontal=True)
 downloads.download_button(
-    t("data.export.ledger", lang), key="data-export", icon="📥", on_click="ignore",
+    t("data.export.ledger", lang), key="data-export", icon=":material/download:", on_click="ignore",
     data=lambda: ingest.export_workbook(campaign),
     file_name=data_view.export_file_name("ledger", campaign.last_data_day, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 downloads.download_button(
-    t("data.export.template", lang), key="data-template", icon="📄", on_click="ignore",
+    t("data.export.template", lang), key="data-template", icon=":material/description:", on_click="ignore",
     data=lambda: ingest.template_workbook(campaign),
     file_name=data_view.export_file_name("template", None, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -11,7 +11,7 @@ url = store.database_url()
 campaign = store.load_campaign(url)
 settings = maps.load_basemap_settings()
 for key, value in settings.problems:
-    st.warning(t(key, value=value), icon="⚠️")
+    st.warning(t(key, value=value), icon=":material/warning:")
 st.html(maps.page_css(f.screen))
 
 # On the big screen the options come from the link only: the row is hidden, not dropped.

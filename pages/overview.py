@@ -2,27 +2,25 @@
 
 import streamlit as st
 
-from lib import figures, metrics, state, store, ui
-from lib.i18n import pct, t
+from lib import figures, metrics, state, store, ui, views
+from lib.i18n import t
 
 f = state.filters()
 campaign = store.load_campaign()
-households = metrics.filter_households(campaign.households, **f.scope())
-blocks = campaign.blocks
+view = views.block_view(store.database_url(), campaign.data_version, f.asof, views.scope_key(f))
 
-if households.empty:
-    ui.empty_state(t("empty.scope"))
+if view.households == 0:
+    ui.empty_state(t("empty.scope", f.lang))
     st.stop()
 
-kpis = metrics.campaign_kpis(households, blocks, f.asof)
-table = metrics.block_table(households, blocks, f.asof)
-ui.kpi_tiles(figures.kpi_tiles(kpis, f.lang))
+ui.kpi_tiles(figures.kpi_tiles(view.kpis, f.lang))
 
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
-    st.subheader(t("blocks.header"))
-    st.html(figures.block_table_html(table, f.lang))
+    st.subheader(t("blocks.header", f.lang))
+    st.html(figures.block_table_html(view.table, view.forecasts, f.asof, f.lang))
 with right:
-    st.subheader(t("records.header"))
-    st.html(figures.records_html(table, households, campaign.teams, f.asof, f.lang, blocks=blocks))
-    st.plotly_chart(figures.block_rate_bars(table, f.lang, screen=f.screen), config={"displayModeBar": False})
+    st.subheader(t("records.header", f.lang))
+    households = metrics.filter_households(campaign.households, **f.scope())
+    st.html(figures.records_html(view.table, households, campaign.teams, f.asof, f.lang, blocks=campaign.blocks))
+    st.plotly_chart(figures.block_rate_bars(view.table, f.lang, screen=f.screen), config={"displayModeBar": False})

@@ -22,7 +22,7 @@ campaign = store.load_campaign()
 try:
     scoring = metrics.Scoring.from_config(store.secrets().get("scoring"))
 except (TypeError, ValueError) as exc:
-    st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon="⚠️")
+    st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon=":material/warning:")
     scoring = metrics.DEFAULT_SCORING
 
 board = _board(store.database_url(), campaign.data_version, f.asof, tuple(f.scope().items()), scoring)
@@ -50,13 +50,13 @@ with st.expander(t("teams.rule_title", f.lang), expanded=True):
 day_n = metrics.day_number(campaign.first_day, f.asof)
 xlsx = csv = st.container(horizontal=True)
 xlsx.download_button(
-    t("teams.export_xlsx", f.lang), key="teams-xlsx", icon="📥", on_click="ignore",
+    t("teams.export_xlsx", f.lang), key="teams-xlsx", icon=":material/download:", on_click="ignore",
     data=lambda: export.scoresheet_xlsx(board, f.asof, day_n, scoring=scoring, lang=f.lang),
     file_name=export.file_name(f.asof, "xlsx", f.lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 csv.download_button(
-    t("teams.export_csv", f.lang), key="teams-csv", icon="📄", on_click="ignore",
+    t("teams.export_csv", f.lang), key="teams-csv", icon=":material/description:", on_click="ignore",
     data=lambda: export.scoresheet_csv(board, lang=f.lang),
     file_name=export.file_name(f.asof, "csv", f.lang), mime="text/csv",
 )

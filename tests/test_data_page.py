@@ -146,7 +146,7 @@ def test_local_mode_is_bannered(data_page, demo_db_url):
     at = data_page(demo_db_url)
     assert not at.exception
     assert at.warning[0].value.startswith("本地模式：未设置编辑密码")
-    assert "🔓 本地模式：未设编辑密码，人人可编辑" in [c.value for c in at.sidebar.caption]
+    assert ":material/lock_open: 本地模式：未设编辑密码，人人可编辑" in [c.value for c in at.sidebar.caption]
     assert at.get("file_uploader") and len(at.get("download_button")) == 2
 
 
@@ -273,7 +273,7 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
     at = _upload(data_page(board_db), "进度_20231107.csv", d.three_errors_csv())
     assert not at.exception
     problems = at.dataframe[0].value
-    assert problems["级别"].tolist() == ["❌ 错误"] * 3
+    assert problems["级别"].tolist() == ["✗ 错误"] * 3
     assert problems[["表", "行", "列"]].values.tolist() == [
         ["进度_20231107.csv", 2, "户号"], ["进度_20231107.csv", 3, "签约日期"], ["进度_20231107.csv", 4, "封房日期"]]
     for message, (_, _, expected) in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):

@@ -92,21 +92,12 @@ def test_block_table_reports_double_full_day_and_status():
     row = metrics.block_table(hh, BLOCKS, date(2023, 11, 7)).iloc[0]
     assert row["signed_full_day"] == 16 and row["sealed_full_day"] == 33
     assert row["double_full_day"] == 33
-    assert row["status"] == "finished"
     assert row["sealed_rate"] == 1.0
 
 
 def test_block_table_of_nothing_keeps_its_columns():
     table = metrics.block_table(_four().iloc[:0], BLOCKS, LAUNCH)
     assert table.empty and list(table.columns) == metrics.BLOCK_TABLE_COLUMNS
-
-
-def test_block_status_rules():
-    assert metrics.block_status(0, 0.0, 0.0, 40) == "finished"
-    assert metrics.block_status(5, 0.0, 1.0, 40) == "stalled"
-    assert metrics.block_status(5, 0.5, 1.0, 40) == "behind"
-    assert metrics.block_status(5, 2.0, 1.0, 40) == "on_track"
-    assert metrics.block_status(5, 2.0, None, 120) == "behind"
 
 
 def test_fastest_double_full_picks_the_fewest_days():
@@ -138,3 +129,22 @@ def test_team_full_days_lists_finished_teams_fastest_first():
     full = metrics.team_full_days(hh, teams, BLOCKS, date(2023, 11, 7))
     assert full["team_id"].tolist() == ["t2", "t1"]
     assert full["day_n"].tolist() == [6, 13]
+
+
+def test_sealing_is_never_projected_to_finish_before_signing(demo_campaign):
+    for asof in (date(2023, 9, 25), date(2023, 10, 5), date(2023, 10, 20)):
+        fc, _ = metrics.block_forecasts(demo_campaign.households, demo_campaign.blocks, asof, n_sims=300, with_paths=False)
+        wide = fc.set_index(["block_id", "stage"])
+        for block in fc["block_id"].unique():
+            for p in ("finish_p10", "finish_p50", "finish_p90"):
+                signed, sealed = wide.loc[(block, "signed"), p], wide.loc[(block, "sealed"), p]
+                if signed is not None and sealed is not None:
+                    assert sealed >= signed, (asof, block, p)
+
+
+def test_block_outlook_is_the_worst_stage_and_not_started_before_launch():
+    table = metrics.block_table(_four(), BLOCKS, date(2023, 9, 20))
+    forecasts = metrics.pd.DataFrame({"block_id": ["b1", "b1"], "stage": ["signed", "sealed"], "status": ["on_track", "late"]})
+    assert metrics.block_outlooks(table, forecasts).to_dict() == {"b1": "late"}
+    early = metrics.block_table(_four(), ledgers.blocks([("b1", "Block one", date(2023, 10, 1))]), date(2023, 9, 20))
+    assert metrics.block_outlooks(early, forecasts).to_dict() == {"b1": "not_started"}

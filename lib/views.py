@@ -1,0 +1,87 @@
+"""What a page shows for one view, computed once and cached.
+
+A view is keyed on simple values only (database URL, data version, as-of day,
+scope), so a rerun with the same filters, another session on the same link,
+or the big screen cycling back to a page reuses the result. The cached
+objects are shared between sessions: never mutate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import figures, metrics, store
+from lib.state import Filters
+
+Scope = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def scope_key(filters: Filters) -> Scope:
+    """The filters' scope as a hashable cache key."""
+    return tuple(filters.scope().items())
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """Headline figures, the block rows and their forecasts for one day and scope."""
+
+    households: int
+    kpis: metrics.Kpis
+    table: pd.DataFrame
+    forecasts: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CurvesView:
+    """Daily curves and forecast bands for the progress page."""
+
+    daily: pd.DataFrame
+    table: pd.DataFrame
+    forecasts: pd.DataFrame
+    paths: pd.DataFrame
+
+
+def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
+    campaign = store.load_campaign(url)
+    return campaign, metrics.filter_households(campaign.households, **dict(scope))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
+    """The overview's numbers: KPIs, one row per block, forecast flags (no bands)."""
+    campaign, households = _scoped(url, scope)
+    forecasts, _ = metrics.block_forecasts(households, campaign.blocks, asof, with_paths=False)
+    return BlockView(
+        households=len(households),
+        kpis=metrics.campaign_kpis(households, campaign.blocks, asof),
+        table=metrics.block_table(households, campaign.blocks, asof),
+        forecasts=forecasts,
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curves_view(url: str, version: int, asof: date, scope: Scope) -> CurvesView:
+    """The curves page's numbers: daily progress, block rows, forecasts with bands."""
+    campaign, households = _scoped(url, scope)
+    forecasts, paths = metrics.block_forecasts(households, campaign.blocks, asof)
+    return CurvesView(
+        daily=metrics.daily_progress(households, campaign.blocks, asof),
+        table=metrics.block_table(households, campaign.blocks, asof),
+        forecasts=forecasts,
+        paths=paths,
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def curve_figures(
+    url: str, version: int, asof: date, scope: Scope, x: str, chart: str, lang: str, screen: bool
+) -> list[go.Figure]:
+    """The curves page's charts; plotly's validation is costly, so they are cached per view too."""
+    view = curves_view(url, version, asof, scope)
+    blocks = store.load_campaign(url).blocks
+    return figures.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
