@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map",)
+BENCHMARKS = ("map", "pages")
 
 
 def main(argv: list[str] | None = None) -> int:
