@@ -95,6 +95,7 @@ SCREEN_BG = "#0b1220"
 SCREEN_TILE = "#16213a"
 SCREEN_FG = "#f1f5fb"
 SCREEN_MUTED = "#c9d4e5"
+SCREEN_ACCENT = "#c62828"  # the chosen option of a control: the primary colour of .streamlit/config.toml
 
 #: The order screen mode cycles through with ``rotate=N``.
 ROTATION = ("overview", "map", "progress", "teams")
