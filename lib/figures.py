@@ -100,18 +100,22 @@ def _finish_p50(fc: Any, deadline: date, asof: date, lang: str) -> str:
     return t("forecast.beyond", lang) if pd.isna(fc.finish_p50) else _md(fc.finish_p50, asof)
 
 
-def records_html(table: pd.DataFrame, households: pd.DataFrame, teams: pd.DataFrame, asof: date, lang: str, *, blocks: pd.DataFrame | None = None) -> str:
-    """The "台江速度" panel: the fastest double 100 % block and the fastest teams."""
+def records_html(table: pd.DataFrame, team_records: pd.DataFrame, lang: str) -> str:
+    """The "台江速度" panel: the fastest double 100 % block and the fastest finished teams.
+
+    Args:
+        table: :func:`lib.metrics.block_table`.
+        team_records: :func:`lib.metrics.team_full_days` (fastest first; the top three are shown).
+        lang: Language of the lines.
+    """
     lines = []
     best = metrics.fastest_double_full(table)
     if best is None:
         lines.append(escape(t("records.none", lang)))
     else:
         lines.append(f"★ <b>{escape(t('records.fastest', lang, name=best['name'], days=int(best['double_full_day'])))}</b>")
-    if blocks is not None:
-        fastest = metrics.team_full_days(households, teams, blocks, asof).head(3)
-        for row in fastest.itertuples(index=False):
-            lines.append("▸ " + escape(t("records.team_full", lang, team=row.name, n=row.households, days=row.day_n)))
+    for row in team_records.head(3).itertuples(index=False):
+        lines.append("▸ " + escape(t("records.team_full", lang, team=row.name, n=row.households, days=row.day_n)))
     return '<div class="cb-record">' + "<br>".join(lines) + "</div>"
 
 

@@ -34,6 +34,7 @@ class BlockView:
     kpis: metrics.Kpis
     table: pd.DataFrame
     forecasts: pd.DataFrame
+    team_records: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,14 @@ def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
         kpis=metrics.campaign_kpis(households, campaign.blocks, asof),
         table=metrics.block_table(households, campaign.blocks, asof),
         forecasts=forecasts,
+        team_records=metrics.team_full_days(households, campaign.teams, campaign.blocks, asof),
     )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def rate_bars(url: str, version: int, asof: date, scope: Scope, lang: str, screen: bool) -> go.Figure:
+    """The overview's rate bars, built once per view (plotly's validation is costly)."""
+    return figures.block_rate_bars(block_view(url, version, asof, scope).table, lang, screen=screen)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

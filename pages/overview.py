@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from lib import figures, metrics, state, store, ui, views
+from lib import figures, state, store, ui, views
 from lib.i18n import t
 
 f = state.filters()
-campaign = store.load_campaign()
-view = views.block_view(store.database_url(), campaign.data_version, f.asof, views.scope_key(f))
+key = (store.database_url(), store.load_campaign().data_version, f.asof, views.scope_key(f))
+view = views.block_view(*key)
 
 if view.households == 0:
     ui.empty_state(t("empty.scope", f.lang))
@@ -21,6 +21,5 @@ with left:
     st.html(figures.block_table_html(view.table, view.forecasts, f.asof, f.lang))
 with right:
     st.subheader(t("records.header", f.lang))
-    households = metrics.filter_households(campaign.households, **f.scope())
-    st.html(figures.records_html(view.table, households, campaign.teams, f.asof, f.lang, blocks=campaign.blocks))
-    st.plotly_chart(figures.block_rate_bars(view.table, f.lang, screen=f.screen), config={"displayModeBar": False})
+    st.html(figures.records_html(view.table, view.team_records, f.lang))
+    st.plotly_chart(views.rate_bars(*key, f.lang, f.screen), config={"displayModeBar": False})
