@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from lib.ingest_export import export_workbook, template_workbook
-from lib.ingest_read import MAX_BYTES, MAX_UNPACKED_BYTES, Ledger, NotALedger, merge_ledgers, read_ledger
+from lib.ingest_read import MAX_BYTES, MAX_UNPACKED_BYTES, BilingualError, Ledger, NotALedger, merge_ledgers, read_ledger
 from lib.ingest_validate import Changes, Problem, Report, validate
 
 if TYPE_CHECKING:
@@ -36,13 +36,8 @@ __all__ = [
 ]
 
 
-class ImportRefused(ValueError):
+class ImportRefused(BilingualError):
     """The import was refused (errors in the report, or the data changed underneath)."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

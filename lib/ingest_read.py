@@ -117,16 +117,17 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _PLAUSIBLE = (date(1990, 1, 1), date(2100, 12, 31))
 
 
-class NotALedger(ValueError):
-    """The file is not a ledger at all (wrong type, encrypted, too big, empty).
-
-    ``str(exc)`` is "中文 / English"; both parts are also attributes.
-    """
+class BilingualError(ValueError):
+    """An error whose message exists in both languages: ``str(exc)`` is "中文 / English"."""
 
     def __init__(self, message_zh: str, message_en: str) -> None:
         super().__init__(f"{message_zh} / {message_en}")
         self.message_zh = message_zh
         self.message_en = message_en
+
+
+class NotALedger(BilingualError):
+    """The file is not a ledger at all (wrong type, encrypted, too big, empty)."""
 
 
 @dataclass(frozen=True)
