@@ -9,6 +9,7 @@
 // Every string in P, B and C was HTML-escaped in Python before it got here.
 (function (map, P, B, C) {
   "use strict";
+  performance.mark("cb-map-start");
   var box = map.getContainer();
   // The iframe's height follows the window (page CSS); the map fills the iframe.
   box.style.height = "100vh";
@@ -85,17 +86,16 @@
       if (r[6] >= 0) rows += row(C.t.team, P.t[r[6]]);
       return '<div class="cb-tip-title">' + r[0] + "</div><table>" + rows + "</table>";
     };
-    L.geoJSON({type: "FeatureCollection", features: features}, {
+    var houses = L.geoJSON({type: "FeatureCollection", features: features}, {
       style: function (f) {
         return {color: C.outline, weight: 0.6, fillColor: C.colours[records.get(f)[4]], fillOpacity: 0.88};
-      },
-      onEachFeature: function (f, layer) {
-        var r = records.get(f);
-        layer.bindTooltip(function () { return houseTip(r); }, {sticky: true, className: "cb-tip"});
-        layer.on("mouseover", function () { layer.setStyle({weight: 2.5}); });
-        layer.on("mouseout", function () { layer.setStyle({weight: 0.6}); });
       }
-    }).addTo(map);
+    });
+    // One tooltip and one pair of hover handlers for the whole layer, not one per house.
+    houses.bindTooltip(function (layer) { return houseTip(records.get(layer.feature)); }, {sticky: true, className: "cb-tip"});
+    houses.on("mouseover", function (e) { e.layer.setStyle({weight: 2.5}); });
+    houses.on("mouseout", function (e) { e.layer.setStyle({weight: 0.6}); });
+    houses.addTo(map);
   }
 
   // Legend: stages with their counts, or the sealing-rate classes.
