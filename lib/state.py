@@ -209,6 +209,7 @@ _SHELL_KEY = "_state_shell"
 _INCOMING_KEY = "_state_incoming"  # a new link's page parameters, kept for their widgets
 _ARRIVED_KEY = "_state_arrived"    # every parameter name a new link brought, this run only
 _BOUND_KEY = "_state_bound"        # the page options bound() rendered this run
+_PINNED_KEY = "_state_pinned"      # the link named its as-of day: keep it, even when it is the latest
 
 
 def _st() -> Any:
@@ -261,6 +262,9 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     })
     st.session_state[_SHELL_KEY] = {"screen": f.screen, "rotate": f.rotate, "refresh": f.refresh}
     st.session_state[_FILTERS_KEY] = f
+    # A link that names the latest day (a frozen link opened the same day) keeps
+    # naming it, so the address bar still holds the frozen link to pass on.
+    st.session_state[_PINNED_KEY] = _parse_date(raw.get("asof", [""])[-1]) == f.asof
     st.session_state["_state_seen"] = set()
     return f, parsed.notices
 
@@ -269,7 +273,8 @@ def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
     """Keep the session's filters valid after the data changed (an import, an undo).
 
     Ids that no longer exist are dropped, the as-of day stays inside the data,
-    and a board that followed the latest day keeps following it.
+    and a board that followed the latest day keeps following it, unless its
+    link named the day.
     """
     st = _st()
     for key, allowed in (("block", choices.blocks), ("team", choices.teams),
@@ -279,7 +284,7 @@ def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
         if kept != current:
             st.session_state[key] = kept
     asof = st.session_state.get("asof")
-    if previous is not None and asof == previous.last_day:
+    if previous is not None and asof == previous.last_day and not st.session_state.get(_PINNED_KEY):
         asof = choices.last_day
     if not isinstance(asof, date) or not choices.first_day <= asof <= choices.last_day:
         asof = choices.last_day
@@ -291,7 +296,7 @@ def set_filters(filters: Filters) -> None:
     st = _st()
     st.session_state[_FILTERS_KEY] = filters
     choices: Choices = st.session_state[_CHOICES_KEY]
-    st.session_state[_URL_KEY].update(to_params(filters, choices))
+    st.session_state[_URL_KEY].update(to_params(filters, choices, freeze=st.session_state.get(_PINNED_KEY, False)))
 
 
 def shell() -> dict[str, Any]:

@@ -70,6 +70,23 @@ def test_the_link_is_written_back_whole(open_page, page):
     assert {k: _as_list(v) for k, v in at.query_params.items()} == {k: _as_list(v) for k, v in link.items()}
 
 
+def test_screen_rotation_and_refresh_stay_in_the_link(open_page):
+    at = open_page("teams", asof="2023-11-07", screen="1", rotate="60", refresh="300")
+    assert not at.exception
+    assert at.query_params == {"asof": "2023-11-07", "screen": "1", "rotate": "60", "refresh": "300"}
+
+
+def test_a_link_naming_the_latest_day_keeps_it(open_page):
+    at = open_page("overview", asof="2023-11-07")  # a frozen link, opened the day it was sent
+    assert not at.exception
+    assert at.query_params["asof"] == "2023-11-07"
+
+
+def test_a_link_without_a_day_stays_without(open_page):
+    at = open_page("overview", block="yanta-2")
+    assert "asof" not in at.query_params
+
+
 BAD_OPTIONS = {
     "map": ({"block": "zhuangyuan", "basemap": "google", "stage": "bogus", "left": "maybe", "hh": "XX-9999"},
             {"basemap": "osm", "stage": [], "left": False, "hh": None}),
@@ -95,6 +112,13 @@ def test_an_unknown_parameter_is_named_in_a_notice(open_page, page):
     assert not at.exception
     assert "foo（未知参数）" in _toasts(at)
     assert "foo" not in at.query_params
+
+
+def test_the_unknown_parameter_notice_shows_once(open_page):
+    at = open_page("progress", asof="2023-11-07", foo="1")
+    at.segmented_control(key="xaxis").set_value("date").run()
+    assert not at.exception
+    assert "foo" not in _toasts(at)
 
 
 def test_a_known_parameter_raises_no_notice(open_page):

@@ -72,3 +72,22 @@ def test_unknown_params_are_those_no_one_reads():
 
 def test_every_filter_and_shell_parameter_is_known():
     assert state.unknown_params([*state.FILTER_PARAMS, *state.SHELL_PARAMS], page_params=()) == []
+
+
+def _after_new_data(monkeypatch, **session):
+    """The as-of day a session keeps when the data grows by a day (an import)."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    fake = SimpleNamespace(session_state={"asof": date(2023, 11, 7), **session})
+    monkeypatch.setattr(state, "_st", lambda: fake)
+    state._fit_session_to(replace(CHOICES, last_day=date(2023, 11, 8)), CHOICES)
+    return fake.session_state["asof"]
+
+
+def test_a_board_on_the_latest_day_follows_new_data(monkeypatch):
+    assert _after_new_data(monkeypatch) == date(2023, 11, 8)
+
+
+def test_a_link_that_named_its_day_stays_on_it(monkeypatch):
+    assert _after_new_data(monkeypatch, _state_pinned=True) == date(2023, 11, 7)
