@@ -109,7 +109,7 @@ pages = registered_pages(lang, empty=empty)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
     ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,
-                    state.to_params(filters, choices))
+                    state.filter_params())
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: store.data_version(store.get_engine(url)), campaign.data_version)
 nav.run()

@@ -295,8 +295,17 @@ def set_filters(filters: Filters) -> None:
     """Record the filters the sidebar widgets produced for this run."""
     st = _st()
     st.session_state[_FILTERS_KEY] = filters
-    choices: Choices = st.session_state[_CHOICES_KEY]
-    st.session_state[_URL_KEY].update(to_params(filters, choices, freeze=st.session_state.get(_PINNED_KEY, False)))
+    st.session_state[_URL_KEY].update(filter_params())
+
+
+def filter_params() -> dict[str, list[str]]:
+    """This run's filters and shell options as the link holds them (a named as-of day kept).
+
+    What a page switch of our own (the big screen's rotation) carries along.
+    """
+    st = _st()
+    return to_params(st.session_state[_FILTERS_KEY], st.session_state[_CHOICES_KEY],
+                     freeze=st.session_state.get(_PINNED_KEY, False))
 
 
 def shell() -> dict[str, Any]:

@@ -159,10 +159,11 @@ def test_screen_mode_controls_are_readable_on_the_dark_ground(board_url):
 
 def test_rotation_moves_to_the_map_and_keeps_the_link(board_url):
     with chromium_page(1920, 1080) as page:
-        open_and_settle(page, f"{board_url}/overview?rotate=5&screen=1&asof=2023-11-01&block=zhuangyuan")
+        # The latest day, named: a frozen link must stay frozen on every page of the cycle.
+        open_and_settle(page, f"{board_url}/overview?rotate=5&screen=1&asof=2023-11-07&block=zhuangyuan")
         page.wait_for_url("**/map?**", timeout=45_000)
         assert _query(page.url) == {
-            "asof": ["2023-11-01"], "block": ["zhuangyuan"], "screen": ["1"], "rotate": ["5"],
+            "asof": ["2023-11-07"], "block": ["zhuangyuan"], "screen": ["1"], "rotate": ["5"],
         }
 
 
