@@ -38,6 +38,7 @@ def inject_css(screen: bool) -> None:
         background: {theme.SCREEN_TILE}; color: {theme.SCREEN_FG}; border-color: rgba(255,255,255,0.35);}}
       [data-testid="stMain"] button:is([data-variant="segmented_control"], [data-variant="pills"]):is([aria-checked="true"], [aria-pressed="true"]) {{
         background: {theme.SCREEN_ACCENT}; color: #fff; border-color: {theme.SCREEN_ACCENT};}}
+      [data-testid="stMain"] [data-testid="stCaptionContainer"] {{font-size: {s['table_px'] - 6}px;}}  /* no fine print on a TV */
       .cb-kpi {{--cb-tile: {theme.SCREEN_TILE};}}
       .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {theme.SCREEN_MUTED} !important;}}
       .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
