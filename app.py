@@ -112,12 +112,12 @@ if filters.screen and filters.rotate:
                     state.filter_params())
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: store.data_version(store.get_engine(url)), campaign.data_version)
-nav.run()
-
-# After the page ran, the link holds its options too.
-with share_slot.container():
-    base = state.page_link_base(st.context.url, nav.url_path)
-    ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)
-
-# Only now are the page's own options known: say what the link brought that nothing reads.
-ui.toast_notices([t("notice.unknown_param", name=name) for name in state.unread_params()])
+try:
+    nav.run()
+finally:  # also when the page ended early with st.stop() (an empty scope, the TV leaderboard)
+    # After the page ran, the link holds its options too.
+    with share_slot.container():
+        base = state.page_link_base(st.context.url, nav.url_path)
+        ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)
+    # Only now are the page's own options known: say what the link brought that nothing reads.
+    ui.toast_notices([t("notice.unknown_param", name=name) for name in state.unread_params()])

@@ -135,7 +135,8 @@ def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> 
         barmode="group", height=max(220, (90 if screen else 64) * len(ordered) + 70),
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         font={"family": theme.FONT_FAMILY, "size": size["chart_font_px"]},
-        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"}, xaxis={"range": [0, 100.5], "ticksuffix": "%"},
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal", "font": {"size": size["chart_font_px"]}},
+        xaxis={"range": [0, 100.5], "ticksuffix": "%", "tickfont": {"size": size["chart_font_px"] - 4}},
         yaxis={"automargin": True, "tickfont": {"size": size["chart_font_px"]}},
     )
     return apply_screen_style(fig, screen)

@@ -173,3 +173,9 @@ def test_a_cold_link_to_the_data_page_shows_only_the_login(open_page, with_passw
     assert not at.exception
     assert [w.key for w in at.text_input] == ["data-login-name", "data-login-password"]
     assert not at.get("file_uploader") and not at.get("download_button")
+
+
+def test_a_page_that_stops_early_still_names_unknown_parameters(open_page):
+    at = open_page("overview", block="hongxing", ptype="杂物间", foo="1")  # no storage rooms there: empty scope
+    assert not at.exception
+    assert any("foo" in toast.value for toast in at.toast)
