@@ -109,7 +109,7 @@ pages = registered_pages(lang, empty=empty)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
     ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,
-                    state.filter_params())
+                    {**state.link_page_params(), **state.filter_params()})
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: store.data_version(store.get_engine(url)), campaign.data_version)
 try:
@@ -119,5 +119,7 @@ finally:  # also when the page ended early with st.stop() (an empty scope, the T
     with share_slot.container():
         base = state.page_link_base(st.context.url, nav.url_path)
         ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)
-    # Only now are the page's own options known: say what the link brought that nothing reads.
-    ui.toast_notices([t("notice.unknown_param", name=name) for name in state.unread_params()])
+    # Only now are the page's own options known: say what the link brought that nothing reads
+    # (not on a rotating wall screen, which carries every page's options and has no reader).
+    if not (filters.screen and filters.rotate):
+        ui.toast_notices([t("notice.unknown_param", name=name) for name in state.unread_params()])

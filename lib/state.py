@@ -412,6 +412,15 @@ def bound(
     return value
 
 
+def link_page_params() -> dict[str, list[str]]:
+    """The page options the current link brought (e.g. the map's ``basemap``).
+
+    The big screen's rotation carries them from page to page, so the map
+    keeps the link's basemap after a round through the other pages.
+    """
+    return dict(_st().session_state.get(_INCOMING_KEY, {}))
+
+
 def unread_params() -> list[str]:
     """The parameters this run's new link brought that neither the shell nor the page read.
 
