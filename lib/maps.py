@@ -58,7 +58,7 @@ MAX_ZOOM = 21
 #: phone gets most of its screen and keeps room to scroll past the map.
 #: ``MAP_HEIGHT`` is what st_folium starts with before the CSS applies.
 MAP_HEIGHT = {"screen": 860, "desk": 780}
-MAP_CSS_HEIGHT = {"screen": "max(420px, calc(100vh - 125px))", "desk": "max(420px, calc(100vh - 215px))", "phone": "60vh"}
+MAP_CSS_HEIGHT = {"screen": "max(420px, calc(100vh - 125px))", "desk": "max(420px, calc(100vh - 255px))", "phone": "60vh"}
 
 _JS = (Path(__file__).with_name("parcel_map.js")).read_text(encoding="utf-8")
 

@@ -16,22 +16,23 @@ st.html(maps.page_css(f.screen))
 
 # On the big screen the options come from the link only: the row is hidden, not dropped.
 with st.container(key="map-controls"):
-    controls = st.columns([1.6, 2.6, 1.0, 1.2], vertical_alignment="bottom")
+    controls = st.columns([1.8, 1.3, 1.3], vertical_alignment="bottom")
     with controls[0]:
         requested = state.bound(
             st.segmented_control, "basemap", default=settings.default, options=list(maps.BASEMAPS),
             label=t("map.basemap"), format_func=lambda b: t(f"basemap.{b}"), required=True,
         )
     with controls[1]:
-        stages = state.bound(
-            st.pills, "stage", default=[], options=list(schema.STAGES_WITH_NONE), multi=True,
-            selection_mode="multi", label=t("map.stages"), format_func=lambda s: label("stage", s),
-        )
-    with controls[2]:
         left_only = state.bound(
             st.toggle, "left", default=False, parse=maps.parse_flag, serialise=lambda _: ["1"],
             label=t("map.left_only"),
         )
+    # A row of its own, so the stage names never wrap (the pills name themselves).
+    stages = state.bound(
+        st.pills, "stage", default=[], options=list(schema.STAGES_WITH_NONE), multi=True,
+        selection_mode="multi", label=t("map.stages"), format_func=lambda s: label("stage", s),
+        label_visibility="collapsed",
+    )
 
 basemap, notice = maps.resolve_basemap(requested, settings)
 view = maps.load_view(
@@ -44,7 +45,7 @@ if view.level == "blocks":
 
 selected = None
 if view.level == "households":
-    with controls[3]:
+    with controls[2]:
         ids = list(view.household_ids)
         if st.session_state.get("hh") not in (None, *ids):
             st.session_state["hh"] = None
