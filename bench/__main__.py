@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map", "pages")
+BENCHMARKS = ("map", "pages", "ingest")
 
 
 def main(argv: list[str] | None = None) -> int:
