@@ -308,9 +308,14 @@ def _milestone_rows(
     appraised = surveyed + rng.integers(2, 9, n)
     appraised = np.where(signed > 0, np.minimum(appraised, signed), np.minimum(appraised, end_day))
     surveyed = np.minimum(surveyed, appraised)
-    handed = np.where(sealed > 0, sealed + rng.integers(1, 6, n), 0)
+    # Keys are handed over one to two weeks after sealing; demolition starts
+    # only once the whole block is cleared (the same draws as ever, so every
+    # other seeded value stays put).
+    handed = np.where(sealed > 0, sealed + 3 * rng.integers(1, 6, n), 0)
     handed = np.where(handed <= end_day, handed, 0)
-    demolished = np.where(handed > 0, handed + rng.integers(6, 16, n), 0)
+    cleared_on = int(sealed.max()) if n and (sealed > 0).all() else 0
+    start = np.maximum(handed, cleared_on)
+    demolished = np.where((handed > 0) & (cleared_on > 0), start + rng.integers(6, 16, n), 0)
     demolished = np.where((demolished <= end_day) & (rng.random(n) < 0.6), demolished, 0)
     frames = []
     for stage, arr in (("surveyed", surveyed), ("appraised", appraised), ("signed", signed),
