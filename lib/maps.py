@@ -700,7 +700,11 @@ def page_css(screen: bool) -> str:
     frame = 'iframe[title="streamlit_folium.st_folium"]'
     return f"""<style>
       {frame} {{height: {MAP_CSS_HEIGHT["screen" if screen else "desk"]} !important;}}
-      @media (max-width: 640px) {{ {frame} {{height: {MAP_CSS_HEIGHT["phone"]} !important;}} }}
+      @media (max-width: 640px) {{ {frame} {{height: {MAP_CSS_HEIGHT["phone"]} !important;}}
+        /* a phone opens a shared link onto the map: the option row moves below it */
+        [data-testid="stVerticalBlock"]:has(> [data-testid="stLayoutWrapper"] > .st-key-map-controls)
+          {{display: flex; flex-direction: column; gap: 1rem;}}
+        [data-testid="stLayoutWrapper"]:has(> .st-key-map-controls) {{order: 10;}} }}
       .st-key-stage div:has(> button) {{flex-wrap: wrap; overflow-x: visible; row-gap: 4px;}}
       {".st-key-map-controls {display: none;}" if screen else ""}
       .cb-panel {{font-size: {size}px; line-height: 1.45;}}

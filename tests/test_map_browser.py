@@ -80,3 +80,12 @@ def test_a_phone_keeps_a_usable_map(board_url):
         box = page.locator(MAP_FRAME).bounding_box()
         assert box["height"] >= 400 and box["width"] >= 330
         assert not horizontal_overflow(page)
+
+
+def test_a_phone_opens_a_link_onto_the_map_with_the_options_below(board_url):
+    with chromium_page(390, 844) as page:
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan")
+        map_box = page.locator(MAP_FRAME).bounding_box()
+        options_box = page.locator(".st-key-map-controls").bounding_box()
+        assert map_box["y"] < 300  # the map is on the first screen
+        assert options_box["y"] > map_box["y"] + map_box["height"]
