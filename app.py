@@ -67,9 +67,8 @@ else:
         first_day=campaign.first_day,
         last_day=campaign.last_data_day,
     )
-url_filters, dropped = state.begin_run(choices)
+_, dropped = state.begin_run(choices)
 shell = state.shell()
-lang = st.session_state.get("lang", "zh")
 
 with st.sidebar:
     st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
