@@ -191,14 +191,26 @@ def _geoms_from_wkt(values: pd.Series) -> gpd.GeoSeries:
     return gpd.GeoSeries(arr, index=values.index, crs=schema.CRS)
 
 
+def _read_table(conn: Connection, table: Any, order_by: str | None = None) -> pd.DataFrame:
+    """A whole table as a frame, without SQLAlchemy's per-row type processing.
+
+    Dates arrive as the driver gives them (text on SQLite, dates on
+    PostgreSQL) and are converted vectorised by the caller: for 600 k
+    milestones that is seconds faster than converting row by row.
+    """
+    columns = ", ".join(c.name for c in table.columns)
+    sql = f"SELECT {columns} FROM {table.name}" + (f" ORDER BY {order_by}" if order_by else "")
+    return pd.read_sql(text(sql), conn)
+
+
 def load_frames(engine: Engine) -> Campaign:
-    """Load the whole campaign from the database (uncached; see ``lib.data``)."""
+    """Load the whole campaign from the database (uncached; see :func:`load_campaign`)."""
     version = data_version(engine)
     with engine.connect() as conn:
-        blocks = pd.read_sql(select(blocks_table).order_by(blocks_table.c.launch_date, blocks_table.c.block_id), conn)
-        teams = pd.read_sql(select(teams_table).order_by(teams_table.c.team_id), conn)
-        households = pd.read_sql(select(households_table).order_by(households_table.c.household_id), conn)
-        milestones = pd.read_sql(select(milestones_table), conn)
+        blocks = _read_table(conn, blocks_table, "launch_date, block_id")
+        teams = _read_table(conn, teams_table, "team_id")
+        households = _read_table(conn, households_table, "household_id")
+        milestones = _read_table(conn, milestones_table)
     for col in ("launch_date", "deadline"):
         blocks[col] = pd.to_datetime(blocks[col]).dt.date
     blocks_gdf = gpd.GeoDataFrame(
