@@ -692,16 +692,23 @@ def _read_gis(data: bytes, file_name: str, ledger: Ledger, max_unpacked: int) ->
 
     with tempfile.TemporaryDirectory(prefix="ledger-gis-") as tmp:
         if data[:2] == b"PK":
-            _check_zip(data, max_unpacked)
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                shps = [n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
-                for n in z.namelist():
-                    p = PurePosixPath(n)
-                    if n.endswith("/") or p.is_absolute() or ".." in p.parts:
-                        continue
-                    target = Path(tmp, *p.parts)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(z.read(n))
+            unreadable = NotALedger(f"“{file_name}”不是可读取的压缩 Shapefile（需含 .shp）。",
+                                    f"'{file_name}' is not a readable zipped Shapefile (a .shp is needed).")
+            try:
+                _check_zip(data, max_unpacked)
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    shps = [n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+                    for n in z.namelist():
+                        p = PurePosixPath(n)
+                        if n.endswith("/") or p.is_absolute() or ".." in p.parts:
+                            continue
+                        target = Path(tmp, *p.parts)
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(z.read(n))
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise unreadable from exc
+            if not shps:
+                raise unreadable
             path = Path(tmp, *PurePosixPath(shps[0]).parts)
         else:
             suffix = ".gpkg" if data[:16] == b"SQLite format 3\x00" else ".geojson"

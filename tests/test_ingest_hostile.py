@@ -98,3 +98,8 @@ def test_not_a_ledger_carries_both_languages():
         read_ledger(b"", file_name="x")
     assert info.value.message_zh == "文件是空的。"
     assert info.value.message_en == "The file is empty."
+
+
+def test_a_broken_zip_named_as_gis_is_not_a_ledger():
+    with pytest.raises(NotALedger, match="not a readable zipped Shapefile"):
+        read_ledger(b"PK", file_name="x.geojson")
