@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -58,15 +57,7 @@ empty = campaign.is_empty
 if empty:  # say how to load data; only the data page is there to do it
     st.header(t("empty.title", early_lang))
     st.info(t("empty.body", early_lang, url=store.display_url(url)))
-    today = date.today()
-    choices = state.Choices(blocks={}, teams={}, first_day=today, last_day=today)
-else:
-    choices = state.Choices(
-        blocks=dict(zip(campaign.blocks["block_id"], campaign.blocks["name"], strict=True)),
-        teams=dict(zip(campaign.teams["team_id"], campaign.teams["name"], strict=True)),
-        first_day=campaign.first_day,
-        last_day=campaign.last_data_day,
-    )
+choices = state.choices_of(campaign.block_names, campaign.team_names, campaign.first_day, campaign.last_data_day)
 _, dropped = state.begin_run(choices)
 shell = state.shell()
 

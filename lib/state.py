@@ -489,3 +489,14 @@ def page_link_base(current_url: str | None, url_path: str) -> str:
     prefix = "/".join(segments)
     path = f"/{prefix}/{url_path}" if prefix else f"/{url_path}"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def link_query(filters: Filters) -> str:
+    """The query string of a link to ``filters``, as-of day pinned (for links between pages)."""
+    return query_string(to_params(filters, choices(), freeze=True))
+
+
+def choices_of(blocks: Mapping[str, str], teams: Mapping[str, str], first_day: date | None, last_day: date | None) -> Choices:
+    """What a campaign allows; an empty one offers only today."""
+    today = date.today()
+    return Choices(blocks=dict(blocks), teams=dict(teams), first_day=first_day or today, last_day=last_day or today)

@@ -67,6 +67,16 @@ class Campaign:
         return self.blocks.empty or self.households.empty
 
     @property
+    def block_names(self) -> dict[str, str]:
+        """Block id → name."""
+        return dict(zip(self.blocks["block_id"], self.blocks["name"], strict=True))
+
+    @property
+    def team_names(self) -> dict[str, str]:
+        """Team id → name."""
+        return dict(zip(self.teams["team_id"], self.teams["name"], strict=True))
+
+    @property
     def first_day(self) -> date | None:
         """The campaign's day 1: its earliest block launch."""
         return None if self.blocks.empty else min(self.blocks["launch_date"])

@@ -6,6 +6,7 @@ computed. Every ledger value is HTML-escaped before it reaches markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import streamlit as st
@@ -155,7 +156,7 @@ def rotate_pages(pages: list, current_url_path: str, seconds: int, query_params:
     _tick()
 
 
-def refresh_data(seconds: int, version_now: callable, version_shown: int) -> None:  # type: ignore[valid-type]
+def refresh_data(seconds: int, version_now: Callable[[], int], version_shown: int) -> None:
     """Every ``seconds``, look for new data and rerun the page only if there is some."""
 
     @st.fragment(run_every=seconds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -93,3 +94,23 @@ def curve_figures(
     view = curves_view(url, version, asof, scope)
     blocks = store.load_campaign(url).blocks
     return figures.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """The day's leaderboard and the team names the drill-down picks from."""
+
+    board: pd.DataFrame
+    names: dict[str, str]
+
+    def row(self, team_id: str) -> Any:
+        """One team's leaderboard row (a named tuple)."""
+        return next(self.board[self.board["team_id"] == team_id].itertuples(index=False))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def team_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> TeamView:
+    """The leaderboard for one day, scope and scoring rule (a drill-down pick reuses it)."""
+    campaign = store.load_campaign(url)
+    board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=scoring, scope=dict(scope))
+    return TeamView(board=board, names=dict(zip(board["team_id"], board["team"], strict=True)))

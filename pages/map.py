@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import maps, schema, state, store, ui
+from lib import maps, schema, state, store, ui, views
 from lib.i18n import label, pct, t
 
 f = state.filters()
@@ -36,7 +36,7 @@ with st.container(key="map-controls"):
 
 basemap, notice = maps.resolve_basemap(requested, settings)
 view = maps.load_view(
-    url, campaign.data_version, f.asof, tuple(f.scope().items()), tuple(stages or ()), bool(left_only),
+    url, campaign.data_version, f.asof, views.scope_key(f), tuple(stages or ()), bool(left_only),
     maps.datum_for(basemap), maps.MAX_FEATURES,
 )
 notices = [t(notice)] if notice else []

@@ -1,21 +1,9 @@
 """工作组排行 Team leaderboard: 亮成绩 — every team's score for the day, laggards, drill-down, 成绩单."""
 
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
-from lib import auth, export, figures, metrics, state, store, ui
+from lib import auth, export, figures, metrics, state, store, ui, views
 from lib.i18n import t
-
-
-# Keyed on simple values: a rerun of the same view (the big screen's refresh,
-# a drill-down pick) reuses the board; a new import bumps the data version.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _board(url: str, version: int, asof: date, scope: tuple, scoring: metrics.Scoring) -> pd.DataFrame:
-    campaign = store.load_campaign(url)
-    return metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=scoring, scope=dict(scope))
-
 
 f = state.filters()
 campaign = store.load_campaign()
@@ -25,7 +13,8 @@ except (TypeError, ValueError) as exc:
     st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon=":material/warning:")
     scoring = metrics.DEFAULT_SCORING
 
-board = _board(store.database_url(), campaign.data_version, f.asof, tuple(f.scope().items()), scoring)
+view = views.team_view(store.database_url(), campaign.data_version, f.asof, views.scope_key(f), scoring)
+board, names = view.board, view.names
 if board.empty:
     ui.empty_state(t("teams.empty", f.lang))
     st.stop()
@@ -48,21 +37,20 @@ with st.expander(t("teams.rule_title", f.lang), expanded=True):
     st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
 
 day_n = metrics.day_number(campaign.first_day, f.asof)
-xlsx = csv = st.container(horizontal=True)
-xlsx.download_button(
+downloads = st.container(horizontal=True)
+downloads.download_button(
     t("teams.export_xlsx", f.lang), key="teams-xlsx", icon=":material/download:", on_click="ignore",
     data=lambda: export.scoresheet_xlsx(board, f.asof, day_n, scoring=scoring, lang=f.lang),
     file_name=export.file_name(f.asof, "xlsx", f.lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
-csv.download_button(
+downloads.download_button(
     t("teams.export_csv", f.lang), key="teams-csv", icon=":material/description:", on_click="ignore",
     data=lambda: export.scoresheet_csv(board, lang=f.lang),
     file_name=export.file_name(f.asof, "csv", f.lang), mime="text/csv",
 )
 
 st.subheader(t("teams.focus", f.lang))
-names = dict(zip(board["team_id"], board["team"], strict=True))
 focus = state.bound(
     st.selectbox, "focus", default=None, options=list(names), format_func=names.get,
     label=t("teams.focus", f.lang), label_visibility="collapsed", placeholder=t("teams.focus_placeholder", f.lang),
@@ -70,12 +58,12 @@ focus = state.bound(
 if focus:
     households = metrics.filter_households(campaign.households, **f.scope())
     remaining = metrics.team_remaining(households, campaign.blocks, focus, f.asof)
-    row = next(board[board["team_id"] == focus].itertuples(index=False))
+    row = view.row(focus)
     if remaining.empty:
         st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + figures.team_status(row, f.lang)[0])
     else:
         st.markdown(f"**{t('teams.remaining', f.lang, team=names[focus], n=len(remaining))}**")
         st.html(figures.team_remaining_html(remaining, f.lang, show_names=auth.may_see_names(f.screen)))
         st.caption(t("teams.waiting_help", f.lang))
-    link = state.query_string(state.to_params(state.with_filters(f, teams=(focus,)), state.choices(), freeze=True))
+    link = state.link_query(state.with_filters(f, teams=(focus,)))
     st.markdown(f"[{t('teams.to_map', f.lang)}](map?{link})")
