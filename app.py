@@ -6,8 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import assets, auth, metrics, state, store, theme, ui
+from lib import assets, i18n, metrics, store, theme
 from lib.i18n import label, t
+from lib.web import auth, state, ui, views
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
 assets.ensure_vendor_assets(Path(__file__).parent)
@@ -47,10 +48,11 @@ def _stop_with(message: str, kind: str = "info") -> None:
 # Before the sidebar exists, the language comes from the session or the link.
 early_lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
 early_lang = early_lang if early_lang in ("zh", "en") else "zh"
+i18n.set_lang(early_lang)
 url = store.database_url()
 try:
-    store.prepare_database(url)
-    campaign = store.load_campaign(url)
+    views.prepare_database(url)
+    campaign = views.load_campaign(url)
 except Exception as exc:  # unreachable or broken database: say so, never a traceback
     _stop_with(t("error.database", early_lang, error=store.describe_error(exc)), "error")
 empty = campaign.is_empty
@@ -59,11 +61,13 @@ if empty:  # say how to load data; only the data page is there to do it
     st.info(t("empty.body", early_lang, url=store.display_url(url)))
 choices = state.choices_of(campaign.block_names, campaign.team_names, campaign.first_day, campaign.last_data_day)
 _, dropped = state.begin_run(choices)
+i18n.set_lang(str(st.session_state.get("lang") or "zh"))
 shell = state.shell()
 
 with st.sidebar:
     st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
     lang = st.session_state.get("lang") or "zh"
+    i18n.set_lang(lang)
     st.subheader(t("filter.header"))
     asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
     blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",

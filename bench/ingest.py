@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import ingest, store
 from bench.pages import database_for
+from lib import ingest, store
 
 
 def _csv_files(xlsx: bytes) -> list[tuple[str, bytes]]:

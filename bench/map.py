@@ -2,7 +2,7 @@
 
 For each database size and view (everything in scope, and one block) it reports:
 
-- Python build of the view (``maps.build_view``, what the cache saves), median;
+- Python build of the view (``parcel_map.build_view``, what the cache saves), median;
 - the per-rerun cost of the map on a warm cache: building the folium map and
   serialising it as st_folium does (``render`` + script/header/html + hash), median;
 - the whole page rerun on a warm cache (AppTest, server side), median;
@@ -83,20 +83,25 @@ def _median_seconds(fn: Callable[[], object], runs: int) -> float:
 
 def ensure_database(name: str, households: int | None, directory: Path) -> str:
     """The URL of a demo database of that size, built on first use."""
-    from lib import demo, store
+    from lib import store
 
     directory.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{directory / f'map-{name}.db'}"
     engine = store.get_engine(url)
     if store.data_version(engine) == 0:
         print(f"building the {name} database ({households or 'demo'} households)…", file=sys.stderr)
-        demo.load_demo(engine, households)
+        store.load_demo(engine, households)
     return url
 
 
 def sent_bytes(folium_map) -> int:
     """What st_folium sends the browser for ``folium_map`` (it also hashes the script)."""
-    from streamlit_folium import _get_header, _get_html, _get_map_string, generate_js_hash
+    from streamlit_folium import (
+        _get_header,
+        _get_html,
+        _get_map_string,
+        generate_js_hash,
+    )
 
     folium_map.get_root().render()
     html, header, script = _get_html(folium_map), _get_header(folium_map), _get_map_string(folium_map)
@@ -106,7 +111,8 @@ def sent_bytes(folium_map) -> int:
 
 def python_rows(size: str, url: str, runs: int) -> tuple[list[Row], list[tuple[str, str, int]]]:
     """Build times and bytes for each view; also the browser paths to time and features to expect."""
-    from lib import maps, metrics, store
+    from lib import metrics, store
+    from lib.figures import parcel_map
 
     campaign = store.load_frames(store.get_engine(url))
     asof = campaign.last_data_day
@@ -114,10 +120,10 @@ def python_rows(size: str, url: str, runs: int) -> tuple[list[Row], list[tuple[s
     rows, paths = [], []
     for view_name, scope, path in [("all", {}, "/map"), (f"block {block}", {"blocks": (block,)}, f"/map?block={block}")]:
         hh = metrics.filter_households(campaign.households, **scope)
-        build = _median_seconds(lambda: maps.build_view(hh, campaign.blocks, campaign.teams, asof), runs)
-        view = maps.build_view(hh, campaign.blocks, campaign.teams, asof)
-        rerun = _median_seconds(lambda: sent_bytes(maps.parcel_map(view, basemap="osm")), runs)
-        size_bytes = sent_bytes(maps.parcel_map(view, basemap="osm"))
+        build = _median_seconds(lambda: parcel_map.build_view(hh, campaign.blocks, campaign.teams, asof), runs)
+        view = parcel_map.build_view(hh, campaign.blocks, campaign.teams, asof)
+        rerun = _median_seconds(lambda: sent_bytes(parcel_map.parcel_map(view, basemap="osm")), runs)
+        size_bytes = sent_bytes(parcel_map.parcel_map(view, basemap="osm"))
         features = view.drawn if view.level == "households" else len(json.loads(view.blocks_json))
         rows.append(Row(
             size=size, households=len(campaign.households), view=view_name, level=view.level, features=features,

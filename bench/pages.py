@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from lib import demo, store
+from lib import store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "map", "progress", "teams")
@@ -29,7 +29,7 @@ def database_for(households: int) -> str:
     url = f"sqlite:///{path}"
     engine = store.get_engine(url)
     if not path.exists() or store.data_version(engine) == 0:
-        demo.load_demo(engine, None if households <= 694 else households)
+        store.load_demo(engine, None if households <= 694 else households)
     return url
 
 

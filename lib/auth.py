@@ -30,6 +30,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lib import store
+
 SECRET_SECTION = "auth"
 SECRET_KEY = "editor_password_sha256"
 ENV_VAR = "EDITOR_PASSWORD_SHA256"
@@ -41,8 +43,6 @@ _MAX_N, _MAX_R, _MAX_P = 2**20, 32, 16
 _SCRYPT = re.compile(r"^scrypt\$(\d+)\$(\d+)\$(\d+)\$([0-9a-f]{16,})\$([0-9a-f]{32,})$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
-_SESSION_KEY = "_auth_editor"  # fingerprint of the hash the session logged in against
-_NAME_KEY = "_auth_name"
 
 
 class BadHash(ValueError):
@@ -105,8 +105,6 @@ def configured_hash(config: Mapping[str, Any] | None = None, env: Mapping[str, s
     value = env.get(ENV_VAR)
     if not value:
         if config is None:
-            from lib import store
-
             config = store.secrets()
         section = config.get(SECRET_SECTION) or {}
         value = section.get(SECRET_KEY) if isinstance(section, Mapping) else None
@@ -114,72 +112,9 @@ def configured_hash(config: Mapping[str, Any] | None = None, env: Mapping[str, s
     return value or None
 
 
-def _fingerprint(stored: str) -> str:
+def fingerprint(stored: str) -> str:
     """What the session remembers: changing the password logs every session out."""
     return hashlib.sha256(("editor:" + stored).encode("utf-8")).hexdigest()
-
-
-# ------------------------------------------------------------- Streamlit part
-
-
-def _session() -> Any:
-    import streamlit as st
-
-    return st.session_state
-
-
-def is_local_mode() -> bool:
-    """True when no editor password is configured: everyone is an editor (bannered)."""
-    return configured_hash() is None
-
-
-def is_editor() -> bool:
-    """True when this session may see the data page and unmasked owner names.
-
-    Local mode, or a login in this session against the password configured now.
-    """
-    stored = configured_hash()
-    if stored is None:
-        return True
-    return _session().get(_SESSION_KEY) == _fingerprint(stored)
-
-
-def may_see_names(screen: bool) -> bool:
-    """True when owner names may be shown unmasked: a logged-in editor, never on the big screen.
-
-    Local mode does not count: without a password anyone holding a share link
-    would be an "editor", and a share link must never show names.
-    """
-    return not screen and not is_local_mode() and is_editor()
-
-
-def login(name: str, password: str) -> bool:
-    """Check the password; on success this session is an editor (named ``name``).
-
-    Raises:
-        BadHash: the configured hash is malformed (nobody can log in until it is fixed).
-    """
-    stored = configured_hash()
-    if stored is None:
-        return True
-    if not verify_password(password, stored):
-        return False
-    session = _session()
-    session[_SESSION_KEY] = _fingerprint(stored)
-    session[_NAME_KEY] = name.strip()
-    return True
-
-
-def logout() -> None:
-    """End this session's editor role."""
-    session = _session()
-    session.pop(_SESSION_KEY, None)
-    session.pop(_NAME_KEY, None)
-
-
-def editor_name() -> str:
-    """The name given at login ("" in local mode or when none was given)."""
-    return str(_session().get(_NAME_KEY, "") or "")
 
 
 # --------------------------------------------------------------- command line

@@ -8,9 +8,14 @@ visible rather than a crash.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
+from datetime import date
+
+from lib.schema import is_missing
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+_LANG: ContextVar[str] = ContextVar("lang", default=DEFAULT_LANG)
 
 # key: (zh, en)
 STRINGS: dict[str, tuple[str, str]] = {
@@ -412,23 +417,30 @@ def label(kind: str, value: str, lang: str | None = None) -> str:
     return t(key, lang) if key in STRINGS else value
 
 
-def current_lang(state: Mapping[str, object] | None = None) -> str:
-    """The session's language from the ``lang`` widget (zh outside Streamlit)."""
-    if state is None:
-        try:
-            import streamlit as st
+def set_lang(lang: str) -> None:
+    """Make ``lang`` the default of :func:`t` for the rest of this script run (this thread).
 
-            state = st.session_state
-            lang = state.get("lang")  # type: ignore[union-attr]
-        except Exception:  # outside a Streamlit run
-            return DEFAULT_LANG
-    else:
-        lang = state.get("lang")
+    The web edge calls it at the start of every run; outside Streamlit the
+    default stays Chinese.
+    """
+    _LANG.set(lang if lang in LANGS else DEFAULT_LANG)
+
+
+def current_lang(state: Mapping[str, object] | None = None) -> str:
+    """The language of ``state`` (a ``lang`` entry), else the one :func:`set_lang` chose for this run."""
+    lang = _LANG.get() if state is None else state.get("lang")
     return lang if lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
 
 
 def pct(value: float) -> str:
     """A share as a percentage with two decimals (DESIGN.md), '—' when undefined."""
-    if value is None or value != value:  # NaN
+    if is_missing(value):
         return "—"
     return f"{value * 100:.2f}%"
+
+
+def month_day(day: date | None, asof: date) -> str:
+    """A date as month-day, with the year when it is not the as-of day's year."""
+    if is_missing(day):
+        return "…"
+    return day.strftime("%m-%d") if day.year == asof.year else day.isoformat()

@@ -180,3 +180,25 @@ def check_stage_order(dates: dict[str, date | None]) -> str | None:
             return stage
         latest = (stage, d)
     return None
+
+
+# ------------------------------------------------------------------ values
+
+#: Cell starts that a spreadsheet would evaluate as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_missing(value: object) -> bool:
+    """True for every spelling of "no value": None, pandas NA and NaT, and float NaN."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def neutralise(value: object) -> object:
+    """``value`` made safe for a spreadsheet: a text starting with = + - @ (or tab/CR) gets a leading '.
+
+    Numbers, dates and other texts pass unchanged, so only what Excel would
+    run as a formula is touched.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -7,8 +7,9 @@ from the data as it is after the action, and its message survives the run.
 
 import streamlit as st
 
-from lib import auth, data_view, ingest, state, store, ui
+from lib import ingest, store
 from lib.i18n import t
+from lib.web import auth, data_page, state, ui, views
 
 f = state.filters()
 lang = f.lang
@@ -29,7 +30,7 @@ def _reset_upload() -> None:
 
 
 def _login() -> None:
-    ss["data-login-error"] = data_view.login_error(ss.get("data-login-name", ""), ss.get("data-login-password", ""),
+    ss["data-login-error"] = data_page.login_error(ss.get("data-login-name", ""), ss.get("data-login-password", ""),
                                                    lang)
 
 
@@ -40,14 +41,14 @@ def _confirm(accept_key: str | None) -> None:
     who = ss.get("data-who", "") if auth.is_local_mode() else auth.editor_name()
     accepted = bool(ss.get(accept_key)) if accept_key else True
     with st.spinner(t("data.applying", lang)):
-        _flash(data_view.apply_preview(preview, store.get_engine(), who=who, accepted=accepted, lang=lang))
+        _flash(data_page.apply_preview(preview, store.get_engine(), who=who, accepted=accepted, lang=lang))
     if ss["data-flash"][0] != "error":
         _reset_upload()
 
 
 def _undo(batch_id: int) -> None:
     ss.pop("data-undo", None)
-    _flash(data_view.undo(store.get_engine(), batch_id, lang))
+    _flash(data_page.undo(store.get_engine(), batch_id, lang))
     ss["data-preview"] = None  # a preview made before the undo compares against data that is gone
 
 
@@ -62,31 +63,31 @@ elif not auth.is_editor():
         st.text_input(t("data.login.password", lang), type="password", key="data-login-password")
         st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
     if ss.get("data-login-error"):
-        st.error(data_view.md_escape(ss["data-login-error"]))
+        st.error(data_page.md_escape(ss["data-login-error"]))
     st.stop()
 else:
     who_col, out_col = st.columns([4, 1], vertical_alignment="center")
-    who_col.caption(t("data.logged_in", lang, name=data_view.md_escape(auth.editor_name())))
+    who_col.caption(t("data.logged_in", lang, name=data_page.md_escape(auth.editor_name())))
     out_col.button(t("data.logout", lang), key="data-logout", icon=":material/logout:", on_click=auth.logout)
 
 engine = store.get_engine()
-campaign = store.load_campaign()
+campaign = views.load_campaign()
 if flash := ss.pop("data-flash", None):
-    getattr(st, flash[0])(data_view.md_escape(flash[1]))  # messages may quote ledger cells
+    getattr(st, flash[0])(data_page.md_escape(flash[1]))  # messages may quote ledger cells
 
 # --- import -----------------------------------------------------------------
 st.markdown(f"#### {t('data.import.header', lang)}")
-limit_mb = data_view.upload_limit_mb(st.get_option("server.maxUploadSize"), data_view.configured_limit_mb())
+limit_mb = data_page.upload_limit_mb(st.get_option("server.maxUploadSize"), data_page.configured_limit_mb())
 files = st.file_uploader(
-    t("data.upload", lang), type=list(data_view.UPLOAD_TYPES), accept_multiple_files=True,
+    t("data.upload", lang), type=list(data_page.UPLOAD_TYPES), accept_multiple_files=True,
     max_upload_size=limit_mb, key=f"data-upload-{ss.setdefault('data-upload-gen', 0)}",
 )
 st.caption(t("data.upload_help", lang, mb=limit_mb))
 if auth.is_local_mode():
     st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang), width=360)
 
-preview: data_view.Preview | None = ss.get("data-preview")
-sig = data_view.signature(files or [])
+preview: data_page.Preview | None = ss.get("data-preview")
+sig = data_page.signature(files or [])
 if not files:
     preview = ss["data-preview"] = None
 elif preview is None or preview.signature != sig:
@@ -95,31 +96,31 @@ elif preview is None or preview.signature != sig:
     def _progress(fraction: float, name: str) -> None:
         bar.progress(min(fraction, 1.0), text=t("data.reading", lang, name=name) if name else t("data.validating", lang))
 
-    uploads = [data_view.Upload(u.name, u.getvalue()) for u in files]
-    preview = ss["data-preview"] = data_view.prepare(uploads, campaign, engine, max_bytes=limit_mb * 1024 * 1024,
+    uploads = [data_page.Upload(u.name, u.getvalue()) for u in files]
+    preview = ss["data-preview"] = data_page.prepare(uploads, campaign, engine, max_bytes=limit_mb * 1024 * 1024,
                                                      sig=sig, progress=_progress)
     bar.empty()
 
 if preview is not None:
-    verdict = data_view.verdict(preview)
+    verdict = data_page.verdict(preview)
     report = preview.report
     if report is not None:
-        st.caption(data_view.md_escape(data_view.file_line(report, lang)))
+        st.caption(data_page.md_escape(data_page.file_line(report, lang)))
         rows_col, err_col, warn_col = st.columns(3)
         rows_col.metric(t("data.metric.rows", lang), report.rows)
         err_col.metric(t("data.metric.errors", lang), len(report.errors))
         warn_col.metric(t("data.metric.warnings", lang), len(report.warnings))
-        st.markdown(f"**{t('data.changes', lang)}** {data_view.md_escape(data_view.change_text(report, lang))}")
-        for line in data_view.note_lines(report, lang):
-            st.caption("· " + data_view.md_escape(line))
+        st.markdown(f"**{t('data.changes', lang)}** {data_page.md_escape(data_page.change_text(report, lang))}")
+        for line in data_page.note_lines(report, lang):
+            st.caption("· " + data_page.md_escape(line))
         if report.problems:
-            table = data_view.problems_table(report, lang)
+            table = data_page.problems_table(report, lang)
             st.dataframe(table, hide_index=True, key="data-problems", height=min(38 + 35 * len(table), 420),
                          column_config={c: st.column_config.Column(width=w)
-                                        for c, w in zip(table.columns, data_view.PROBLEM_WIDTHS, strict=True)})
+                                        for c, w in zip(table.columns, data_page.PROBLEM_WIDTHS, strict=True)})
     alert = {"refused": st.error, "errors": st.error, "already": st.info, "nothing": st.info,
              "warnings": st.warning, "ready": st.success}[verdict.kind]
-    alert(data_view.md_escape(data_view.verdict_text(preview, lang)))  # may quote a file name
+    alert(data_page.md_escape(data_page.verdict_text(preview, lang)))  # may quote a file name
     accept_key = f"data-accept-{report.sha256[:16]}" if verdict.needs_accept and report is not None else None
     accepted = st.checkbox(t("data.accept", lang, n=verdict.count), key=accept_key) if accept_key else True
     buttons = st.container(horizontal=True)
@@ -135,17 +136,17 @@ batches = store.list_batches(engine)
 if batches.empty:
     ui.empty_state(t("data.history.empty", lang))
 else:
-    st.dataframe(data_view.history_table(batches, lang), hide_index=True, key="data-history",
+    st.dataframe(data_page.history_table(batches, lang), hide_index=True, key="data-history",
                  height=min(38 + 35 * len(batches), 320))
-    target = data_view.undoable(batches)
+    target = data_page.undoable(batches)
     if target is None:
         st.caption(t("data.undo_none", lang))
     elif ss.get("data-undo") != target["batch_id"]:
         st.button(t("data.undo", lang, batch=target["batch_id"]), key="data-undo-ask", icon="↩️",
                   help=t("data.undo_help", lang), on_click=ss.__setitem__, args=("data-undo", target["batch_id"]))
     else:
-        st.warning(t("data.undo_confirm", lang, batch=target["batch_id"], file=data_view.md_escape(target["file_name"]),
-                     summary=data_view.md_escape(target["summary"])), icon="↩️")
+        st.warning(t("data.undo_confirm", lang, batch=target["batch_id"], file=data_page.md_escape(target["file_name"]),
+                     summary=data_page.md_escape(target["summary"])), icon="↩️")
         buttons = st.container(horizontal=True)
         buttons.button(t("data.undo_yes", lang), key="data-undo-yes", type="primary", on_click=_undo,
                        args=(int(target["batch_id"]),))
@@ -157,13 +158,13 @@ downloads = st.container(horizontal=True)
 downloads.download_button(
     t("data.export.ledger", lang), key="data-export", icon=":material/download:", on_click="ignore",
     data=lambda: ingest.export_workbook(campaign),
-    file_name=data_view.export_file_name("ledger", campaign.last_data_day, lang),
+    file_name=data_page.export_file_name("ledger", campaign.last_data_day, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 downloads.download_button(
     t("data.export.template", lang), key="data-template", icon=":material/description:", on_click="ignore",
     data=lambda: ingest.template_workbook(campaign),
-    file_name=data_view.export_file_name("template", None, lang),
+    file_name=data_page.export_file_name("template", None, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 st.caption(t("data.export.help", lang))

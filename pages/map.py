@@ -3,28 +3,30 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import maps, schema, state, store, ui, views
+from lib import schema, store
+from lib.figures import parcel_map
 from lib.i18n import label, pct, t
+from lib.web import state, ui, views
 
 f = state.filters()
 url = store.database_url()
-campaign = store.load_campaign(url)
-settings = maps.load_basemap_settings()
+campaign = views.load_campaign(url)
+settings = views.load_basemap_settings()
 for key, value in settings.problems:
     st.warning(t(key, value=value), icon=":material/warning:")
-st.html(maps.page_css(f.screen))
+st.html(parcel_map.page_css(f.screen))
 
 # On the big screen the options come from the link only: the row is hidden, not dropped.
 with st.container(key="map-controls"):
     controls = st.columns([1.8, 1.3, 1.3], vertical_alignment="bottom")
     with controls[0]:
         requested = state.bound(
-            st.segmented_control, "basemap", default=settings.default, options=list(maps.BASEMAPS),
+            st.segmented_control, "basemap", default=settings.default, options=list(parcel_map.BASEMAPS),
             label=t("map.basemap"), format_func=lambda b: t(f"basemap.{b}"), required=True,
         )
     with controls[1]:
         left_only = state.bound(
-            st.toggle, "left", default=False, parse=maps.parse_flag, serialise=lambda _: ["1"],
+            st.toggle, "left", default=False, parse=parcel_map.parse_flag, serialise=lambda _: ["1"],
             label=t("map.left_only"),
         )
     # A row of its own, so the stage names never wrap (the pills name themselves).
@@ -34,14 +36,14 @@ with st.container(key="map-controls"):
         label_visibility="collapsed",
     )
 
-basemap, notice = maps.resolve_basemap(requested, settings)
-view = maps.load_view(
+basemap, notice = parcel_map.resolve_basemap(requested, settings)
+view = views.map_view(
     url, campaign.data_version, f.asof, views.scope_key(f), tuple(stages or ()), bool(left_only),
-    maps.datum_for(basemap), maps.MAX_FEATURES,
+    parcel_map.datum_for(basemap), parcel_map.MAX_FEATURES,
 )
 notices = [t(notice)] if notice else []
 if view.level == "blocks":
-    notices.append(t("map.city_view", n=view.in_view, max=maps.MAX_FEATURES))
+    notices.append(t("map.city_view", n=view.in_view, max=parcel_map.MAX_FEATURES))
 
 selected = None
 if view.level == "households":
@@ -57,7 +59,7 @@ if view.level == "households":
 
 def _on_map_click() -> None:
     # Runs before the rerun, so it may set the sidebar's block filter and the household picker.
-    picked = maps.clicked(st.session_state.get("map-click"))
+    picked = parcel_map.clicked(st.session_state.get("map-click"))
     if picked is None:
         return
     kind, ident = picked
@@ -83,11 +85,11 @@ if panel_col is not None:
         if view.level == "households":
             if view.in_view == 0:
                 ui.empty_state(t("map.empty"))
-            detail = selected and maps.household_detail(
+            detail = selected and parcel_map.household_detail(
                 campaign.households, campaign.teams, campaign.blocks, selected, f.asof
             )
             if detail:
-                st.html(maps.household_panel_html(detail, f.asof, f.lang))
+                st.html(parcel_map.household_panel_html(detail, f.asof, f.lang))
             else:
                 st.caption(t("map.drawn", n=view.drawn) + " · " + t("map.hint"))
         else:
@@ -101,11 +103,11 @@ if panel_col is not None:
 
 with map_col:
     st_folium(
-        maps.parcel_map(view, basemap=basemap, tianditu_key=settings.tianditu_key, lang=f.lang, screen=f.screen),
+        parcel_map.parcel_map(view, basemap=basemap, tianditu_key=settings.tianditu_key, lang=f.lang, screen=f.screen),
         key="map-click",
-        height=maps.MAP_HEIGHT["screen" if f.screen else "desk"],
+        height=parcel_map.MAP_HEIGHT["screen" if f.screen else "desk"],
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked"],
-        feature_group_to_add=maps.selected_outline(campaign.households, selected, view.datum),
+        feature_group_to_add=parcel_map.selected_outline(campaign.households, selected, view.datum),
         on_change=_on_map_click,
     )

@@ -2,24 +2,26 @@
 
 import streamlit as st
 
-from lib import figures, state, store, ui, views
+from lib import store
+from lib.figures import overview
 from lib.i18n import t
+from lib.web import state, ui, views
 
 f = state.filters()
-key = (store.database_url(), store.load_campaign().data_version, f.asof, views.scope_key(f))
+key = (store.database_url(), views.load_campaign().data_version, f.asof, views.scope_key(f))
 view = views.block_view(*key)
 
 if view.households == 0:
     ui.empty_state(t("empty.scope", f.lang))
     st.stop()
 
-ui.kpi_tiles(figures.kpi_tiles(view.kpis, f.lang))
+ui.kpi_tiles(overview.kpi_tiles(view.kpis, f.lang))
 
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
     st.subheader(t("blocks.header", f.lang))
-    st.html(figures.block_table_html(view.table, view.forecasts, f.asof, f.lang))
+    st.html(overview.block_table_html(view.table, view.forecasts, f.asof, f.lang))
 with right:
     st.subheader(t("records.header", f.lang))
-    st.html(figures.records_html(view.table, view.team_records, f.lang))
+    st.html(overview.records_html(view.table, view.team_records, f.lang))
     st.plotly_chart(views.rate_bars(*key, f.lang, f.screen), config={"displayModeBar": False})

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from lib import figures, state, store, ui, views
+from lib import store
+from lib.figures import progress
 from lib.i18n import t
+from lib.web import state, ui, views
 
 f = state.filters()
-campaign = store.load_campaign()
+campaign = views.load_campaign()
 url, scope = store.database_url(), views.scope_key(f)
 
 left, right, _ = st.columns([1, 1, 2 if f.screen else 1], vertical_alignment="bottom")
@@ -35,6 +37,6 @@ for start in range(0, len(charts), 2):
         with column:
             st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True})
 
-st.html(figures.forecast_table_html(table, forecasts, f.asof, f.lang))
+st.html(progress.forecast_table_html(table, forecasts, f.asof, f.lang))
 if not f.screen:
     st.caption(t("progress.method", f.lang))

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from lib import auth, export, figures, metrics, state, store, ui, views
+from lib import metrics, store
+from lib.figures import scoresheet, teams
 from lib.i18n import t
+from lib.web import auth, state, ui, views
 
 f = state.filters()
-campaign = store.load_campaign()
+campaign = views.load_campaign()
 try:
     scoring = metrics.Scoring.from_config(store.secrets().get("scoring"))
 except (TypeError, ValueError) as exc:
@@ -19,20 +21,20 @@ if board.empty:
     ui.empty_state(t("teams.empty", f.lang))
     st.stop()
 
-rules = figures.scoring_rule_lines(scoring, f.lang)
+rules = teams.scoring_rule_lines(scoring, f.lang)
 show_score = not scoring.is_sealing_rate
 
 if f.screen:
-    ui.banner(t("teams.title", f.lang), figures.team_summary(board, f.lang))
+    ui.banner(t("teams.title", f.lang), teams.team_summary(board, f.lang))
     left, right = st.columns([3.1, 1], gap="medium")
-    left.html(figures.team_leaderboard_html(board, f.lang, screen=True, show_score=show_score))
-    right.html(figures.team_pinned_html(board, f.lang))
+    left.html(teams.team_leaderboard_html(board, f.lang, screen=True, show_score=show_score))
+    right.html(teams.team_pinned_html(board, f.lang))
     st.caption(" ".join(rules[:3]))
     st.stop()
 
 st.subheader(t("teams.title", f.lang))
-st.caption(figures.team_summary(board, f.lang))
-st.html(figures.team_leaderboard_html(board, f.lang, show_score=show_score))
+st.caption(teams.team_summary(board, f.lang))
+st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score))
 with st.expander(t("teams.rule_title", f.lang), expanded=True):
     st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
 
@@ -40,14 +42,14 @@ day_n = metrics.day_number(campaign.first_day, f.asof)
 downloads = st.container(horizontal=True)
 downloads.download_button(
     t("teams.export_xlsx", f.lang), key="teams-xlsx", icon=":material/download:", on_click="ignore",
-    data=lambda: export.scoresheet_xlsx(board, f.asof, day_n, scoring=scoring, lang=f.lang),
-    file_name=export.file_name(f.asof, "xlsx", f.lang),
+    data=lambda: scoresheet.scoresheet_xlsx(board, f.asof, day_n, scoring=scoring, lang=f.lang),
+    file_name=scoresheet.file_name(f.asof, "xlsx", f.lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 downloads.download_button(
     t("teams.export_csv", f.lang), key="teams-csv", icon=":material/description:", on_click="ignore",
-    data=lambda: export.scoresheet_csv(board, lang=f.lang),
-    file_name=export.file_name(f.asof, "csv", f.lang), mime="text/csv",
+    data=lambda: scoresheet.scoresheet_csv(board, lang=f.lang),
+    file_name=scoresheet.file_name(f.asof, "csv", f.lang), mime="text/csv",
 )
 
 st.subheader(t("teams.focus", f.lang))
@@ -60,10 +62,10 @@ if focus:
     remaining = metrics.team_remaining(households, campaign.blocks, focus, f.asof)
     row = view.row(focus)
     if remaining.empty:
-        st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + figures.team_status(row, f.lang)[0])
+        st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + teams.team_status(row, f.lang)[0])
     else:
         st.markdown(f"**{t('teams.remaining', f.lang, team=names[focus], n=len(remaining))}**")
-        st.html(figures.team_remaining_html(remaining, f.lang, show_names=auth.may_see_names(f.screen)))
+        st.html(teams.team_remaining_html(remaining, f.lang, show_names=auth.may_see_names(f.screen)))
         st.caption(t("teams.waiting_help", f.lang))
     link = state.link_query(state.with_filters(f, teams=(focus,)))
     st.markdown(f"[{t('teams.to_map', f.lang)}](map?{link})")

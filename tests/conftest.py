@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from lib import demo, store
+from lib import store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TIMEOUT = 90  # seconds; AppTest needs ≥ 30 s on a 2-core machine
@@ -45,7 +45,7 @@ def demo_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """An SQLite file holding the demo campaign, built once per test run."""
     path = tmp_path_factory.mktemp("demo") / "board.db"
     url = f"sqlite:///{path}"
-    demo.load_demo(store.get_engine(url))
+    store.load_demo(store.get_engine(url))
     return url
 
 

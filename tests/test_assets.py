@@ -9,7 +9,12 @@ import pytest
 import streamlit_folium
 import xstatic.pkg.leaflet
 
-from lib.assets import LEAFLET_URL, ensure_vendor_assets, external_asset_urls, offline_map
+from lib.assets import (
+    LEAFLET_URL,
+    ensure_vendor_assets,
+    external_asset_urls,
+    offline_map,
+)
 from tests.browser_support import REPO_ROOT, chromium_page, run_streamlit
 
 LEAFLET_SOURCE = Path(xstatic.pkg.leaflet.BASE_DIR)

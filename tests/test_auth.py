@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from lib import auth
+from lib.web import auth as web_auth
 
 SALT = bytes(range(16))
 
@@ -18,7 +19,7 @@ SALT = bytes(range(16))
 def session(monkeypatch: pytest.MonkeyPatch) -> dict:
     """A plain dict standing in for ``st.session_state``; no password unless a test sets one."""
     state: dict = {}
-    monkeypatch.setattr(auth, "_session", lambda: state)
+    monkeypatch.setattr(web_auth, "_session", lambda: state)
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
     monkeypatch.setattr("lib.store.secrets", lambda: {})
     return state
@@ -84,40 +85,40 @@ def test_environment_wins_over_secrets():
 
 
 def test_local_mode_when_no_password_is_configured(session):
-    assert auth.is_local_mode()
-    assert auth.is_editor()
-    assert not auth.may_see_names(screen=False)  # no password: a share link could be anyone
-    assert not auth.may_see_names(screen=True)  # the big screen never shows names
+    assert web_auth.is_local_mode()
+    assert web_auth.is_editor()
+    assert not web_auth.may_see_names(screen=False)  # no password: a share link could be anyone
+    assert not web_auth.may_see_names(screen=True)  # the big screen never shows names
 
 
 def test_a_viewer_is_not_an_editor_until_the_right_password(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("pw", salt=SALT))
-    assert not auth.is_local_mode()
-    assert not auth.is_editor()
-    assert not auth.login("林建", "wrong")
-    assert not auth.is_editor() and auth.editor_name() == ""
-    assert auth.login(" 林建 ", "pw")
-    assert auth.is_editor() and auth.editor_name() == "林建"
-    assert auth.may_see_names(screen=False) and not auth.may_see_names(screen=True)
+    assert not web_auth.is_local_mode()
+    assert not web_auth.is_editor()
+    assert not web_auth.login("林建", "wrong")
+    assert not web_auth.is_editor() and web_auth.editor_name() == ""
+    assert web_auth.login(" 林建 ", "pw")
+    assert web_auth.is_editor() and web_auth.editor_name() == "林建"
+    assert web_auth.may_see_names(screen=False) and not web_auth.may_see_names(screen=True)
     assert "pw" not in repr(session)  # only a fingerprint of the hash is kept
-    auth.logout()
-    assert not auth.is_editor()
+    web_auth.logout()
+    assert not web_auth.is_editor()
 
 
 def test_changing_the_password_logs_sessions_out(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("old", salt=SALT))
-    assert auth.login("a", "old")
+    assert web_auth.login("a", "old")
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("new", salt=SALT))
-    assert not auth.is_editor()
+    assert not web_auth.is_editor()
 
 
 def test_a_malformed_hash_locks_the_role_instead_of_opening_it(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, "not-a-hash")
-    assert not auth.is_local_mode()
-    assert not auth.is_editor()
+    assert not web_auth.is_local_mode()
+    assert not web_auth.is_editor()
     with pytest.raises(auth.BadHash):
-        auth.login("a", "not-a-hash")
-    assert not auth.is_editor()
+        web_auth.login("a", "not-a-hash")
+    assert not web_auth.is_editor()
 
 
 def test_hash_command_prints_a_line_for_secrets(monkeypatch, capsys):

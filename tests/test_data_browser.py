@@ -15,7 +15,13 @@ import pytest
 from openpyxl import load_workbook
 
 from lib import auth
-from tests.browser_support import SCRIPT_DONE, chromium_page, exceptions_on_page, open_and_settle, run_streamlit
+from tests.browser_support import (
+    SCRIPT_DONE,
+    chromium_page,
+    exceptions_on_page,
+    open_and_settle,
+    run_streamlit,
+)
 from tests.conftest import ROOT
 from tests.data import demo_ledgers as d
 

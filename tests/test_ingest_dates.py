@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from lib.ingest_read import parse_date_cells
+from lib.ingest.read import parse_date_cells
 
 DAY = date(2023, 9, 26)
 

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 
 from lib import store
+from lib.figures.scoresheet import neutralise
 from lib.ingest import apply, export_workbook, read_ledger, template_workbook, validate
-from lib.export import neutralise
-from lib.ingest_export import LAYOUT
+from lib.ingest.export import LAYOUT
 from tests.data import make_ledgers as m
 
 

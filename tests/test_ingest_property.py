@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from lib import store
 from lib.ingest import ImportRefused, NotALedger, apply, read_ledger, validate
-from lib.ingest_read import ALIASES
+from lib.ingest.read import ALIASES
 from tests.data import make_ledgers as m
 
 HEADERS = sorted({n for fields in ALIASES.values() for names in fields.values() for n in names}

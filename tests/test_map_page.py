@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from lib import maps
+from lib.figures import parcel_map
+from lib.web import views
 
 
 def _script(at) -> str:
@@ -81,7 +82,7 @@ def test_a_bad_basemap_is_dropped_with_a_notice(open_page):
 
 def test_tianditu_without_a_key_falls_back_with_a_notice(open_page, monkeypatch):
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
-    monkeypatch.setattr(maps, "load_basemap_settings", lambda: maps.BasemapSettings())
+    monkeypatch.setattr(views, "load_basemap_settings", lambda: parcel_map.BasemapSettings())
     at = open_page("map", asof="2023-11-07", block="zhuangyuan", basemap="tianditu")
     assert not at.exception
     assert any("天地图密钥" in i.value for i in at.info)
@@ -104,7 +105,7 @@ def test_an_unknown_household_is_dropped_with_a_notice(open_page):
 
 
 def test_too_many_households_draw_blocks(open_page, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_FEATURES", 300)
+    monkeypatch.setattr(parcel_map, "MAX_FEATURES", 300)
     at = open_page("map", asof="2023-11-07")
     assert not at.exception
     assert '"mode":"blocks"' in _script(at)

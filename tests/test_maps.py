@@ -1,4 +1,4 @@
-"""lib.maps: what the parcel map draws, how it is encoded, and that it stays offline and safe."""
+"""lib.figures.parcel_map: what the parcel map draws, how it is encoded, and that it stays offline and safe."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 import shapely
 from streamlit_folium import _get_header, _get_html, _get_map_string
 
-from lib import assets, geo, maps, metrics, schema, theme
+from lib import assets, geo, metrics, schema, theme
+from lib.figures import parcel_map
 from tests import ledgers
 
 LAUNCH = date(2023, 9, 16)
@@ -29,7 +30,7 @@ def _four():
     ])
 
 
-def _records(view: maps.MapView) -> list[list]:
+def _records(view: parcel_map.MapView) -> list[list]:
     return json.loads(view.households_json)["h"]
 
 
@@ -55,7 +56,7 @@ def _sent(m) -> str:
 
 def test_every_filtered_household_is_one_feature(demo_campaign):
     hh = metrics.filter_households(demo_campaign.households, blocks=("zhuangyuan",))
-    view = maps.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
+    view = parcel_map.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
     assert view.level == "households"
     assert len(_records(view)) == view.drawn == view.in_view == 250
     assert sorted(view.household_ids) == sorted(hh["household_id"])
@@ -66,15 +67,15 @@ def test_stages_are_those_of_the_asof_day():
         (date(2023, 9, 19), ["signed", "appraised", "not_surveyed", "not_surveyed"]),
         (date(2023, 9, 25), ["sealed", "appraised", "signed", "not_surveyed"]),
     ]:
-        view = maps.build_view(_four(), BLOCKS, TEAMS, day)
+        view = parcel_map.build_view(_four(), BLOCKS, TEAMS, day)
         stages = [schema.STAGES_WITH_NONE[r[4]] for r in _records(view)]
         assert stages == expected
         assert dict(view.stage_counts)["not_surveyed"] == expected.count("not_surveyed")
 
 
 def test_colours_come_from_the_one_stage_scale():
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
-    config = maps._config(view, "zh", screen=False)
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
+    config = parcel_map._config(view, "zh", screen=False)
     assert config["colours"] == [theme.STAGE_COLOURS[s] for s in schema.STAGES_WITH_NONE]
     legend = {label: colour for colour, label, _ in config["legend"]["items"]}
     assert legend["已封房"] == theme.STAGE_COLOURS["sealed"]
@@ -83,19 +84,19 @@ def test_colours_come_from_the_one_stage_scale():
 def test_stage_filter_and_only_what_is_left():
     hh = _four()
     day = date(2023, 9, 25)
-    assert maps.select_households(hh, day, stages=["signed"])["household_id"].tolist() == ["H3"]
-    assert maps.select_households(hh, day, left_only=True)["household_id"].tolist() == ["H2", "H3", "H4"]
+    assert parcel_map.select_households(hh, day, stages=["signed"])["household_id"].tolist() == ["H3"]
+    assert parcel_map.select_households(hh, day, left_only=True)["household_id"].tolist() == ["H2", "H3", "H4"]
     with pytest.raises(ValueError, match="unknown stage 'finished'"):
-        maps.select_households(hh, day, stages=["finished"])
+        parcel_map.select_households(hh, day, stages=["finished"])
 
 
 def test_days_unsigned_only_for_the_unsigned():
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
     assert [r[5] for r in _records(view)] == [None, 9, None, 9]
 
 
 def test_blocks_are_rated_on_the_whole_scope_not_on_what_is_drawn():
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), left_only=True)
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), left_only=True)
     (block,) = json.loads(view.blocks_json)
     assert block[1] == "Block one" and block[2] == 4 and block[4] == "25.00%"
 
@@ -104,12 +105,12 @@ def test_blocks_are_rated_on_the_whole_scope_not_on_what_is_drawn():
 
 
 def test_tooltip_text_is_escaped_and_masked():
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
     h1, _, h3, _ = _records(view)
     assert h1[1] == "陈**"
     assert h3[1] == "&lt;**"
     assert h3[2] == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    sent = _sent(maps.parcel_map(view))
+    sent = _sent(parcel_map.parcel_map(view))
     assert "陈月兰" not in sent
     assert "<img" not in sent and "<script>alert" not in sent
 
@@ -117,14 +118,14 @@ def test_tooltip_text_is_escaped_and_masked():
 def test_hostile_team_and_block_names_are_escaped():
     teams = ledgers.teams([("t1", HOSTILE, "b1"), ("t2", "Team two", "b1")])
     blocks = ledgers.blocks([("b1", HOSTILE, LAUNCH)])
-    view = maps.build_view(_four(), blocks, teams, date(2023, 9, 25))
+    view = parcel_map.build_view(_four(), blocks, teams, date(2023, 9, 25))
     assert HOSTILE not in view.households_json and HOSTILE not in view.blocks_json
     assert "&lt;img src=x onerror=alert(1)&gt;" in json.loads(view.households_json)["t"]
 
 
 def test_mask_everywhere_in_the_side_panel():
-    detail = maps.household_detail(_four(), TEAMS, BLOCKS, "H3", date(2023, 9, 25))
-    html = maps.household_panel_html(detail, date(2023, 9, 25), "zh")
+    detail = parcel_map.household_detail(_four(), TEAMS, BLOCKS, "H3", date(2023, 9, 25))
+    html = parcel_map.household_panel_html(detail, date(2023, 9, 25), "zh")
     assert detail.owner == "<**"
     assert "&lt;**" in html and "<img" not in html and "<script>" not in html
 
@@ -133,32 +134,32 @@ def test_mask_everywhere_in_the_side_panel():
 
 
 def test_more_than_the_feature_limit_draws_blocks_instead():
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), max_features=3)
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), max_features=3)
     assert view.level == "blocks" and view.in_view == 4
     assert view.drawn == 0 and _records(view) == []
     (block,) = json.loads(view.blocks_json)
-    assert block[5] == maps.sealing_colour(0.25) == theme.STAGE_COLOURS[schema.NOT_SURVEYED]
+    assert block[5] == parcel_map.sealing_colour(0.25) == theme.STAGE_COLOURS[schema.NOT_SURVEYED]
 
 
 def test_the_limit_is_five_thousand():
-    assert maps.MAX_FEATURES == 5000
-    assert maps.map_level(5000) == "households"
-    assert maps.map_level(5001) == "blocks"
+    assert parcel_map.MAX_FEATURES == 5000
+    assert parcel_map.map_level(5000) == "households"
+    assert parcel_map.map_level(5001) == "blocks"
 
 
 def test_the_stage_filter_can_bring_a_big_scope_back_under_the_limit():
     hh = _four()
-    assert maps.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25), max_features=3).level == "blocks"
-    view = maps.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25), max_features=3, left_only=True)
+    assert parcel_map.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25), max_features=3).level == "blocks"
+    view = parcel_map.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25), max_features=3, left_only=True)
     assert view.level == "households" and view.drawn == 3
 
 
 def test_sealing_classes_from_red_to_green():
-    assert maps.sealing_colour(1.0) == theme.STAGE_COLOURS["sealed"]
-    assert maps.sealing_colour(0.9941) == "#7cb342"
-    assert maps.sealing_colour(0.936) == theme.STAGE_COLOURS["signed"]
-    assert maps.sealing_colour(0.0) == theme.STAGE_COLOURS[schema.NOT_SURVEYED]
-    assert [label for _, label in maps.rate_legend()] == ["100%", "≥ 95%", "≥ 80%", "≥ 50%", "< 50%"]
+    assert parcel_map.sealing_colour(1.0) == theme.STAGE_COLOURS["sealed"]
+    assert parcel_map.sealing_colour(0.9941) == "#7cb342"
+    assert parcel_map.sealing_colour(0.936) == theme.STAGE_COLOURS["signed"]
+    assert parcel_map.sealing_colour(0.0) == theme.STAGE_COLOURS[schema.NOT_SURVEYED]
+    assert [label for _, label in parcel_map.rate_legend()] == ["100%", "≥ 95%", "≥ 80%", "≥ 50%", "< 50%"]
 
 
 # ---------------------------------------------------------------- encoding
@@ -166,7 +167,7 @@ def test_sealing_classes_from_red_to_green():
 
 def test_geometry_round_trips_at_six_decimals():
     square = shapely.Polygon([(119.3000004, 26.07), (119.30005, 26.07), (119.30005, 26.0700512), (119.3000004, 26.0700512)])
-    (encoded,) = maps.encode_geometries([square])
+    (encoded,) = parcel_map.encode_geometries([square])
     (ring,) = encoded[0]
     assert ring[:2] == [119300000, 26070000]  # first vertex absolute, in micro-degrees
     assert ring[2:4] == [50, 0]  # then steps
@@ -179,7 +180,7 @@ def test_multipolygons_holes_and_missing_geometries():
     outer = shapely.box(119.3, 26.07, 119.301, 26.071)
     holed = outer.difference(shapely.box(119.3004, 26.0704, 119.3006, 26.0706))
     two = shapely.MultiPolygon([outer, shapely.box(119.302, 26.07, 119.303, 26.071)])
-    encoded = maps.encode_geometries([holed, two, None, shapely.Polygon()])
+    encoded = parcel_map.encode_geometries([holed, two, None, shapely.Polygon()])
     assert [len(g) for g in encoded] == [1, 2, 0, 0]
     assert len(encoded[0][0]) == 2  # exterior and hole
     assert shapely.Polygon(_decode_ring(encoded[1][1][0])).equals(two.geoms[1])
@@ -188,27 +189,27 @@ def test_multipolygons_holes_and_missing_geometries():
 def test_households_without_footprint_are_counted_not_drawn():
     hh = _four()
     hh.loc[hh["household_id"] == "H2", "geometry"] = None
-    view = maps.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25))
+    view = parcel_map.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25))
     assert view.in_view == 4 and view.drawn == 3 and view.missing_geometry == 1
 
 
 def test_bytes_per_household_stay_under_200(demo_campaign):
-    view = maps.build_view(demo_campaign.households, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
-    sent = _sent(maps.parcel_map(view, basemap="osm"))
+    view = parcel_map.build_view(demo_campaign.households, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
+    sent = _sent(parcel_map.parcel_map(view, basemap="osm"))
     assert view.drawn == 694
     assert len(sent.encode()) / view.drawn <= 200
 
 
 def test_gcj02_view_for_amap_only(demo_campaign):
     hh = metrics.filter_households(demo_campaign.households, blocks=("hongxing",))
-    wgs = maps.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
-    gcj = maps.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7), datum="gcj02")
+    wgs = parcel_map.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7))
+    gcj = parcel_map.build_view(hh, demo_campaign.blocks, demo_campaign.teams, date(2023, 11, 7), datum="gcj02")
     x, y = (v / 1e6 for v in _records(wgs)[0][7][0][0][:2])
     shifted = geo.wgs84_to_gcj02(x, y)
     assert _records(gcj)[0][7][0][0][:2] == [round(c * 1e6) for c in shifted]
-    assert maps.datum_for("amap") == "gcj02" and maps.datum_for("osm") == "wgs84"
+    assert parcel_map.datum_for("amap") == "gcj02" and parcel_map.datum_for("osm") == "wgs84"
     with pytest.raises(ValueError, match="needs a gcj02 view"):
-        maps.parcel_map(wgs, basemap="amap")
+        parcel_map.parcel_map(wgs, basemap="amap")
 
 
 # ------------------------------------------------------------ offline map
@@ -216,8 +217,8 @@ def test_gcj02_view_for_amap_only(demo_campaign):
 
 @pytest.mark.parametrize("basemap", ["none", "osm", "amap", "tianditu"])
 def test_no_script_or_stylesheet_from_another_host(basemap):
-    view = maps.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), datum=maps.datum_for(basemap))
-    m = maps.parcel_map(view, basemap=basemap, tianditu_key="k3y")
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25), datum=parcel_map.datum_for(basemap))
+    m = parcel_map.parcel_map(view, basemap=basemap, tianditu_key="k3y")
     assert assets.external_asset_urls(m) == []
     sent = _sent(m)
     assert not re.search(r"<script[^>]+src=[\"']https?://", sent)
@@ -225,50 +226,50 @@ def test_no_script_or_stylesheet_from_another_host(basemap):
 
 def test_the_selected_outline_brings_no_assets():
     hh = _four()
-    group = maps.selected_outline(hh, "H2", "wgs84")
-    m = maps.parcel_map(maps.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25)))
+    group = parcel_map.selected_outline(hh, "H2", "wgs84")
+    m = parcel_map.parcel_map(parcel_map.build_view(hh, BLOCKS, TEAMS, date(2023, 9, 25)))
     group.add_to(m)
     assert assets.external_asset_urls(m) == []
-    assert maps.selected_outline(hh, "nope", "wgs84") is None
-    assert maps.selected_outline(hh, None, "wgs84") is None
+    assert parcel_map.selected_outline(hh, "nope", "wgs84") is None
+    assert parcel_map.selected_outline(hh, None, "wgs84") is None
 
 
 def test_tiles_per_basemap():
-    assert maps.tile_layers("none") == []
-    assert "openstreetmap.org" in maps.tile_layers("osm")[0].url
-    vec, cva = maps.tile_layers("tianditu", tianditu_key="abc")
+    assert parcel_map.tile_layers("none") == []
+    assert "openstreetmap.org" in parcel_map.tile_layers("osm")[0].url
+    vec, cva = parcel_map.tile_layers("tianditu", tianditu_key="abc")
     assert "LAYER=vec" in vec.url and "LAYER=cva" in cva.url and vec.url.endswith("tk=abc")
-    assert "autonavi.com" in maps.tile_layers("amap")[0].url
+    assert "autonavi.com" in parcel_map.tile_layers("amap")[0].url
     with pytest.raises(ValueError, match="needs a key"):
-        maps.tile_layers("tianditu")
+        parcel_map.tile_layers("tianditu")
     with pytest.raises(ValueError, match="unknown basemap 'google'"):
-        maps.tile_layers("google")
+        parcel_map.tile_layers("google")
 
 
 # ------------------------------------------------------------ configuration
 
 
 def test_basemap_default_from_secrets_then_environment():
-    assert maps.basemap_settings({}, {}).default == "osm"
-    assert maps.basemap_settings({"map": {"default_basemap": "none"}}, {}).default == "none"
-    assert maps.basemap_settings({"map": {"default_basemap": "none"}}, {"MAP_BASEMAP": "amap"}).default == "amap"
-    bad = maps.basemap_settings({"map": {"default_basemap": "google"}}, {})
+    assert parcel_map.basemap_settings({}, {}).default == "osm"
+    assert parcel_map.basemap_settings({"map": {"default_basemap": "none"}}, {}).default == "none"
+    assert parcel_map.basemap_settings({"map": {"default_basemap": "none"}}, {"MAP_BASEMAP": "amap"}).default == "amap"
+    bad = parcel_map.basemap_settings({"map": {"default_basemap": "google"}}, {})
     assert bad.default == "osm" and bad.problems == (("map.bad_default_basemap", "google"),)
 
 
 def test_tianditu_key_from_secrets_or_environment_else_no_basemap():
-    assert maps.basemap_settings({"tianditu": {"key": "s"}}, {}).tianditu_key == "s"
-    assert maps.basemap_settings({"tianditu": {"key": "s"}}, {"TIANDITU_KEY": "e"}).tianditu_key == "e"
-    keyless = maps.BasemapSettings()
-    assert maps.resolve_basemap("tianditu", keyless) == ("none", "map.no_tianditu_key")
-    assert maps.resolve_basemap("tianditu", maps.BasemapSettings(tianditu_key="k")) == ("tianditu", None)
-    assert maps.resolve_basemap(None, maps.BasemapSettings(default="none")) == ("none", None)
+    assert parcel_map.basemap_settings({"tianditu": {"key": "s"}}, {}).tianditu_key == "s"
+    assert parcel_map.basemap_settings({"tianditu": {"key": "s"}}, {"TIANDITU_KEY": "e"}).tianditu_key == "e"
+    keyless = parcel_map.BasemapSettings()
+    assert parcel_map.resolve_basemap("tianditu", keyless) == ("none", "map.no_tianditu_key")
+    assert parcel_map.resolve_basemap("tianditu", parcel_map.BasemapSettings(tianditu_key="k")) == ("tianditu", None)
+    assert parcel_map.resolve_basemap(None, parcel_map.BasemapSettings(default="none")) == ("none", None)
 
 
 def test_parse_flag():
-    assert maps.parse_flag(["1"]) is True and maps.parse_flag(["0"]) is False
+    assert parcel_map.parse_flag(["1"]) is True and parcel_map.parse_flag(["0"]) is False
     with pytest.raises(ValueError, match="expected 1 or 0, got 'maybe'"):
-        maps.parse_flag(["maybe"])
+        parcel_map.parse_flag(["maybe"])
 
 
 # ------------------------------------------------------------------ clicks
@@ -276,30 +277,30 @@ def test_parse_flag():
 
 def test_a_click_names_a_household_or_a_block():
     house = {"last_active_drawing": {"properties": {"hh": "A&amp;B-1"}, "geometry": {}}}
-    assert maps.clicked(house) == ("household", "A&B-1")
-    assert maps.clicked({"last_active_drawing": {"properties": {"block": "zhuangyuan"}}}) == ("block", "zhuangyuan")
-    assert maps.clicked(None) is None
-    assert maps.clicked({"last_active_drawing": None}) is None
+    assert parcel_map.clicked(house) == ("household", "A&B-1")
+    assert parcel_map.clicked({"last_active_drawing": {"properties": {"block": "zhuangyuan"}}}) == ("block", "zhuangyuan")
+    assert parcel_map.clicked(None) is None
+    assert parcel_map.clicked({"last_active_drawing": None}) is None
 
 
 def test_history_is_as_the_board_stood_that_day():
-    detail = maps.household_detail(_four(), TEAMS, BLOCKS, "H1", date(2023, 9, 19))
+    detail = parcel_map.household_detail(_four(), TEAMS, BLOCKS, "H1", date(2023, 9, 19))
     assert dict(detail.history)["signed"] == date(2023, 9, 18)
     assert dict(detail.history)["sealed"] is None  # sealed on 9-20, after the as-of day
     assert detail.stage == "signed" and detail.team == "Team one" and detail.days_unsigned is None
-    assert maps.household_detail(_four(), TEAMS, BLOCKS, "nope", date(2023, 9, 19)) is None
+    assert parcel_map.household_detail(_four(), TEAMS, BLOCKS, "nope", date(2023, 9, 19)) is None
 
 
 def test_flags_are_listed_in_the_panel():
     hh = ledgers.households([{"id": "H1", "flags": "孤寡老人|上门签约"}])
-    detail = maps.household_detail(hh, TEAMS, BLOCKS, "H1", date(2023, 9, 19))
+    detail = parcel_map.household_detail(hh, TEAMS, BLOCKS, "H1", date(2023, 9, 19))
     assert detail.flags == ("孤寡老人", "上门签约")
-    assert "孤寡老人、上门签约" in maps.household_panel_html(detail, date(2023, 9, 19), "zh")
-    assert "Elderly living alone" in maps.household_panel_html(detail, date(2023, 9, 19), "en")
+    assert "孤寡老人、上门签约" in parcel_map.household_panel_html(detail, date(2023, 9, 19), "zh")
+    assert "Elderly living alone" in parcel_map.household_panel_html(detail, date(2023, 9, 19), "en")
 
 
 def test_an_empty_scope_keeps_its_shape():
     empty = _four().iloc[:0]
-    view = maps.build_view(gpd.GeoDataFrame(empty, crs=schema.CRS), BLOCKS, TEAMS, date(2023, 9, 25))
+    view = parcel_map.build_view(gpd.GeoDataFrame(empty, crs=schema.CRS), BLOCKS, TEAMS, date(2023, 9, 25))
     assert view.level == "households" and view.in_view == 0 and _records(view) == []
-    assert maps.parcel_map(view) is not None
+    assert parcel_map.parcel_map(view) is not None

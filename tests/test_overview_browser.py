@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import chromium_page, exceptions_on_page, horizontal_overflow, main_scrolls, open_and_settle
+from tests.browser_support import (
+    chromium_page,
+    exceptions_on_page,
+    horizontal_overflow,
+    main_scrolls,
+    open_and_settle,
+)
 
 pytestmark = pytest.mark.browser
 

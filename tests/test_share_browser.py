@@ -12,7 +12,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser_support import (
-    SCRIPT_DONE, chromium_page, exceptions_on_page, horizontal_overflow, main_scrolls, open_and_settle,
+    SCRIPT_DONE,
+    chromium_page,
+    exceptions_on_page,
+    horizontal_overflow,
+    main_scrolls,
+    open_and_settle,
 )
 
 pytestmark = pytest.mark.browser

@@ -1,10 +1,10 @@
-"""lib.state: the share link parsed into filters and written back."""
+"""lib.web.state: the share link parsed into filters and written back."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from lib import state
+from lib.web import state
 
 CHOICES = state.Choices(
     blocks={"yanta-2": "雁塔二地块", "zhuangyuan": "状元地块"},

@@ -146,7 +146,7 @@ def test_database_url_prefers_the_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert store.database_url() == "postgresql://u@h/db"
     monkeypatch.delenv("DATABASE_URL")
-    monkeypatch.setattr(store, "SECRETS_PATH", store.ROOT / "no-such-secrets.toml")
+    monkeypatch.setattr(store.config, "SECRETS_PATH", store.ROOT / "no-such-secrets.toml")
     assert store.database_url() == f"sqlite:///{store.DEFAULT_DB_PATH}"
 
 
@@ -154,7 +154,7 @@ def test_database_url_from_secrets_when_no_environment(monkeypatch, tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('[database]\nurl = "postgresql://board@db/board"\n', encoding="utf-8")
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setattr(store, "SECRETS_PATH", secrets)
+    monkeypatch.setattr(store.config, "SECRETS_PATH", secrets)
     assert store.database_url() == "postgresql://board@db/board"
 
 

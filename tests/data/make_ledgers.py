@@ -320,7 +320,7 @@ if __name__ == "__main__":
 
 def read(sheets: dict[str, list[list[Any]]], file_name: str = "台账.xlsx", **kwargs: Any) -> Any:
     """Write the sheets as xlsx and read them back as a ledger."""
-    from lib.ingest_read import read_ledger
+    from lib.ingest.read import read_ledger
 
     merges = kwargs.pop("merges", None)
     return read_ledger(xlsx(sheets, merges=merges), file_name=file_name, **kwargs)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from lib import ingest, store
 from lib.i18n import t
+from lib.web import auth
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def verdict_text(preview: Preview, lang: str) -> str:
 
 def login_error(name: str, password: str, lang: str) -> str | None:
     """Log this session in as an editor; the message to show when that fails (None: logged in)."""
-    from lib import auth
+
 
     if not name.strip():
         return t("data.login.need_name", lang)

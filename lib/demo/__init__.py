@@ -22,7 +22,6 @@ district for benchmarks at 10 k and 100 k households.
 
 from __future__ import annotations
 
-import argparse
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,7 +30,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine
 
 from lib import schema
 
@@ -438,34 +436,3 @@ def generate(households: int | None = None, *, seed: int = SEED, end: date = ART
         households=households_gdf,
         milestones=pd.concat(ms, ignore_index=True),
     )
-
-
-def load_demo(engine: Engine, households: int | None = None) -> None:
-    """Replace the database's contents with the demo campaign."""
-    from lib import store
-
-    store.drop_all(engine)
-    store.init_db(engine)
-    demo = generate(households)
-    store.bulk_load(
-        engine, blocks=demo.blocks, teams=demo.teams, households=demo.households,
-        milestones=demo.milestones, file_name=f"demo ({len(demo.households)} households)",
-    )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m lib.demo [--households N] [--db URL]``: rebuild a demo database."""
-    from lib import store
-
-    parser = argparse.ArgumentParser(description="Rebuild the demo campaign database.")
-    parser.add_argument("--households", type=int, default=None, help="total households (default: the article's 694)")
-    parser.add_argument("--db", default=None, help="database URL (default: the configured one)")
-    args = parser.parse_args(argv)
-    engine = store.get_engine(args.db)
-    load_demo(engine, args.households)
-    print(f"demo loaded into {engine.url.render_as_string(hide_password=True)}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

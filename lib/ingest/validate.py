@@ -1,6 +1,6 @@
 """Validate before writing: a ledger checked against itself and the current data.
 
-:func:`validate` turns the raw tables of :mod:`lib.ingest_read` into a
+:func:`validate` turns the raw tables of :mod:`lib.ingest.read` into a
 :class:`Report`: every problem by sheet, row (as Excel shows it) and column
 (the file's own header text) in Chinese and English, errors apart from
 warnings, a change summary (+12 签约, +9 封房, 2 corrected dates) and the
@@ -20,7 +20,15 @@ import numpy as np
 import pandas as pd
 
 from lib import schema
-from lib.ingest_read import ALIASES, STAGE_FIELDS, Ledger, Note, Progress, Table, parse_date_cells
+from lib.ingest.read import (
+    ALIASES,
+    STAGE_FIELDS,
+    Ledger,
+    Note,
+    Progress,
+    Table,
+    parse_date_cells,
+)
 
 if TYPE_CHECKING:
     from lib.store import Campaign

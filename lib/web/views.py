@@ -8,6 +8,7 @@ objects are shared between sessions: never mutate them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,10 +17,34 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import figures, metrics, store
-from lib.state import Filters
+from lib import metrics, store
+from lib.figures import overview, parcel_map, progress
+from lib.web.state import Filters
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+# ------------------------------------------------------------------ the campaign
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _load_cached(url: str, version: int) -> store.Campaign:
+    return store.load_frames(store.get_engine(url))
+
+
+def load_campaign(url: str | None = None) -> store.Campaign:
+    """The campaign, cached per database URL and data version.
+
+    The cached object is shared between sessions: never mutate it.
+    """
+    url = url or store.database_url()
+    return _load_cached(url, store.data_version(store.get_engine(url)))
+
+
+@st.cache_resource(show_spinner=False)
+def prepare_database(url: str) -> str:
+    """:func:`lib.store.prepare_database`, once per server process and URL."""
+    return store.prepare_database(url)
 
 
 def scope_key(filters: Filters) -> Scope:
@@ -49,7 +74,7 @@ class CurvesView:
 
 
 def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
-    campaign = store.load_campaign(url)
+    campaign = load_campaign(url)
     return campaign, metrics.filter_households(campaign.households, **dict(scope))
 
 
@@ -70,7 +95,7 @@ def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def rate_bars(url: str, version: int, asof: date, scope: Scope, lang: str, screen: bool) -> go.Figure:
     """The overview's rate bars, built once per view (plotly's validation is costly)."""
-    return figures.block_rate_bars(block_view(url, version, asof, scope).table, lang, screen=screen)
+    return overview.block_rate_bars(block_view(url, version, asof, scope).table, lang, screen=screen)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -92,8 +117,8 @@ def curve_figures(
 ) -> list[go.Figure]:
     """The curves page's charts; plotly's validation is costly, so they are cached per view too."""
     view = curves_view(url, version, asof, scope)
-    blocks = store.load_campaign(url).blocks
-    return figures.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
+    blocks = load_campaign(url).blocks
+    return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
 
 
 @dataclass(frozen=True)
@@ -111,6 +136,37 @@ class TeamView:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def team_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> TeamView:
     """The leaderboard for one day, scope and scoring rule (a drill-down pick reuses it)."""
-    campaign = store.load_campaign(url)
+    campaign = load_campaign(url)
     board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=scoring, scope=dict(scope))
     return TeamView(board=board, names=dict(zip(board["team_id"], board["team"], strict=True)))
+
+
+# ------------------------------------------------------------------ the map
+
+
+def load_basemap_settings() -> parcel_map.BasemapSettings:
+    """The basemap settings of this installation (secrets file, then environment)."""
+    return parcel_map.basemap_settings(store.secrets(), os.environ)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def map_view(
+    url: str,
+    data_version: int,
+    asof: date,
+    scope: Scope,
+    stages: tuple[str, ...] = (),
+    left_only: bool = False,
+    datum: str = "wgs84",
+    max_features: int = parcel_map.MAX_FEATURES,
+) -> parcel_map.MapView:
+    """:func:`lib.figures.parcel_map.build_view` cached per database URL, data version, as-of day and filters.
+
+    Shared between sessions and immutable.
+    """
+    campaign = load_campaign(url)
+    households = metrics.filter_households(campaign.households, **dict(scope))
+    return parcel_map.build_view(
+        households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum,
+        max_features=max_features,
+    )

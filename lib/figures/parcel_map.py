@@ -19,7 +19,6 @@ gets a GCJ-02 copy (``datum="gcj02"``), nothing else does.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -101,13 +100,6 @@ def basemap_settings(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> 
         problems = (("map.bad_default_basemap", default),)
         default = DEFAULT_BASEMAP
     return BasemapSettings(default=default, tianditu_key=key, problems=problems)
-
-
-def load_basemap_settings() -> BasemapSettings:
-    """The basemap settings of this installation (secrets file, then environment)."""
-    from lib import store
-
-    return basemap_settings(store.secrets(), os.environ)
 
 
 def resolve_basemap(requested: str | None, settings: BasemapSettings) -> tuple[str, str | None]:
@@ -386,38 +378,6 @@ def build_view(
         level=level, asof=asof, datum=datum, in_view=len(shown), household_ids=ids,
         missing_geometry=missing, stage_counts=stage_counts, blocks=block_choices, bounds=bounds,
         households_json=_json(payload), blocks_json=_json(block_records),
-    )
-
-
-def _cache_resource(**kwargs: Any) -> Any:
-    import streamlit as st
-
-    return st.cache_resource(show_spinner=False, **kwargs)
-
-
-@_cache_resource(max_entries=64)
-def load_view(
-    url: str,
-    data_version: int,
-    asof: date,
-    scope: tuple[tuple[str, tuple[str, ...]], ...],
-    stages: tuple[str, ...] = (),
-    left_only: bool = False,
-    datum: str = "wgs84",
-    max_features: int = MAX_FEATURES,
-) -> MapView:
-    """:func:`build_view` cached per database URL, data version, as-of day and filter values.
-
-    ``scope`` is ``tuple(Filters.scope().items())``. Shared between sessions
-    and immutable.
-    """
-    from lib import store
-
-    campaign = store.load_campaign(url)
-    households = metrics.filter_households(campaign.households, **dict(scope))
-    return build_view(
-        households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum,
-        max_features=max_features,
     )
 
 

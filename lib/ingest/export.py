@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from lib import schema
-from lib.export import neutralise
+from lib.schema import neutralise
 
 if TYPE_CHECKING:
     from lib.store import Campaign

@@ -1,30 +1,16 @@
-"""The only module that touches the database and its secrets.
-
-SQLite by default (``data/board.db``, WAL mode, filled with the demo campaign
-on first start); ``DATABASE_URL`` or ``[database] url`` in
-``.streamlit/secrets.toml`` selects another database, e.g. PostgreSQL for
-several replicas. Only portable SQL is used, through SQLAlchemy Core.
-
-Every write goes through :func:`apply_import` (or :func:`undo_batch`), which
-runs in one transaction, checks every invariant and bumps ``data_version`` so
-cached loads refresh.
-"""
+"""Every write: one transaction that checks the invariants, records an undo log and bumps the data version."""
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from lib import schema
@@ -32,232 +18,11 @@ from lib.schema import (
     blocks_table,
     households_table,
     import_batches_table,
-    meta_table,
     milestone_changes_table,
     milestones_table,
     teams_table,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB_PATH = ROOT / "data" / "board.db"
-SECRETS_PATH = ROOT / ".streamlit" / "secrets.toml"
-
-
-class IntegrityViolation(ValueError):
-    """A write that would break an invariant; nothing was written."""
-
-
-@dataclass(frozen=True)
-class Campaign:
-    """Everything the pages need, loaded once per data version.
-
-    ``households`` carries one ``date_<stage>`` column per stage (datetime64,
-    NaT where the stage is not reached) so metrics are vectorised.
-    """
-
-    blocks: gpd.GeoDataFrame
-    teams: pd.DataFrame
-    households: gpd.GeoDataFrame
-    milestones: pd.DataFrame
-    data_version: int
-
-    @property
-    def is_empty(self) -> bool:
-        """True when there is nothing to show (no blocks or no households)."""
-        return self.blocks.empty or self.households.empty
-
-    @property
-    def block_names(self) -> dict[str, str]:
-        """Block id → name."""
-        return dict(zip(self.blocks["block_id"], self.blocks["name"], strict=True))
-
-    @property
-    def team_names(self) -> dict[str, str]:
-        """Team id → name."""
-        return dict(zip(self.teams["team_id"], self.teams["name"], strict=True))
-
-    @property
-    def first_day(self) -> date | None:
-        """The campaign's day 1: its earliest block launch."""
-        return None if self.blocks.empty else min(self.blocks["launch_date"])
-
-    @property
-    def last_data_day(self) -> date | None:
-        """The latest milestone date: the board's default as-of day."""
-        if self.milestones.empty:
-            return self.first_day
-        return max(self.milestones["date"])
-
-
-def secrets() -> dict[str, Any]:
-    """The parsed ``.streamlit/secrets.toml`` (empty when absent or broken)."""
-    try:
-        return tomllib.loads(SECRETS_PATH.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-
-
-def database_url() -> str:
-    """The configured database: env ``DATABASE_URL``, then secrets, then SQLite."""
-    url = os.environ.get("DATABASE_URL") or secrets().get("database", {}).get("url")
-    return url or f"sqlite:///{DEFAULT_DB_PATH}"
-
-
-def display_url(url: str) -> str:
-    """A database URL safe to show on screen (no password, short for the default)."""
-    if is_default_database(url):
-        return "data/board.db"
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url.split("@")[-1]
-
-
-def describe_error(exc: BaseException) -> str:
-    """One line about a database error, without credentials or a traceback."""
-    first = (str(exc).strip().splitlines() or [""])[0][:200]
-    return f"{type(exc).__name__}: {first}"
-
-
-def is_default_database(url: str) -> bool:
-    """True for the embedded SQLite file that is seeded with the demo."""
-    return url == f"sqlite:///{DEFAULT_DB_PATH}"
-
-
-_ENGINES: dict[str, Engine] = {}
-
-
-def get_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: :func:`database_url`), one per URL."""
-    url = url or database_url()
-    if url in _ENGINES:
-        return _ENGINES[url]
-    if url.startswith("postgresql://"):
-        url_driver = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    else:
-        url_driver = url
-    engine = create_engine(url_driver, future=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    if url != "sqlite://":  # in-memory engines are private to their caller
-        _ENGINES[url] = engine
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-def init_db(engine: Engine) -> None:
-    """Create the tables that do not exist yet (idempotent)."""
-    if engine.dialect.name == "sqlite" and engine.url.database:
-        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
-    schema.metadata.create_all(engine)
-
-
-def drop_all(engine: Engine) -> None:
-    """Drop every table of the schema (tests and demo rebuilds)."""
-    schema.metadata.drop_all(engine)
-
-
-def data_version(engine: Engine) -> int:
-    """A counter bumped by every write; 0 for a fresh or missing database."""
-    try:
-        with engine.connect() as conn:
-            value = conn.execute(
-                select(meta_table.c.value).where(meta_table.c.key == "data_version")
-            ).scalar_one_or_none()
-    except Exception:  # no tables yet
-        return 0
-    return int(value) if value is not None else 0
-
-
-def _bump_version(conn: Connection) -> None:
-    current = conn.execute(
-        select(meta_table.c.value).where(meta_table.c.key == "data_version")
-    ).scalar_one_or_none()
-    if current is None:
-        conn.execute(meta_table.insert().values(key="data_version", value="1"))
-    else:
-        conn.execute(
-            meta_table.update()
-            .where(meta_table.c.key == "data_version")
-            .values(value=str(int(current) + 1))
-        )
-
-
-# --------------------------------------------------------------------- loads
-
-
-def _geoms_from_wkt(values: pd.Series) -> gpd.GeoSeries:
-    # astype(object) first: pandas 3 turns missing text into NaN, not None.
-    arr = shapely.from_wkt(values.astype(object).where(values.notna(), None).to_numpy(), on_invalid="ignore")
-    return gpd.GeoSeries(arr, index=values.index, crs=schema.CRS)
-
-
-def _read_table(conn: Connection, table: Any, order_by: str | None = None) -> pd.DataFrame:
-    """A whole table as a frame, without SQLAlchemy's per-row type processing.
-
-    Dates arrive as the driver gives them (text on SQLite, dates on
-    PostgreSQL) and are converted vectorised by the caller: for 600 k
-    milestones that is seconds faster than converting row by row.
-    """
-    columns = ", ".join(c.name for c in table.columns)
-    sql = f"SELECT {columns} FROM {table.name}" + (f" ORDER BY {order_by}" if order_by else "")
-    return pd.read_sql(text(sql), conn)
-
-
-def load_frames(engine: Engine) -> Campaign:
-    """Load the whole campaign from the database (uncached; see :func:`load_campaign`)."""
-    version = data_version(engine)
-    with engine.connect() as conn:
-        blocks = _read_table(conn, blocks_table, "launch_date, block_id")
-        teams = _read_table(conn, teams_table, "team_id")
-        households = _read_table(conn, households_table, "household_id")
-        milestones = _read_table(conn, milestones_table)
-    for col in ("launch_date", "deadline"):
-        blocks[col] = pd.to_datetime(blocks[col]).dt.date
-    blocks_gdf = gpd.GeoDataFrame(
-        blocks[schema.BLOCK_COLUMNS], geometry=_geoms_from_wkt(blocks["geometry_wkt"]), crs=schema.CRS
-    )
-    milestones["date"] = pd.to_datetime(milestones["date"]).dt.date
-    milestones = milestones[schema.MILESTONE_COLUMNS]
-    households_gdf = gpd.GeoDataFrame(
-        households[schema.HOUSEHOLD_COLUMNS],
-        geometry=_geoms_from_wkt(households["geometry_wkt"]),
-        crs=schema.CRS,
-    )
-    households_gdf = _attach_stage_dates(households_gdf, milestones)
-    return Campaign(
-        blocks=blocks_gdf,
-        teams=teams[schema.TEAM_COLUMNS],
-        households=households_gdf,
-        milestones=milestones,
-        data_version=version,
-    )
-
-
-def _attach_stage_dates(households: gpd.GeoDataFrame, milestones: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Add ``date_<stage>`` columns (datetime64[s], NaT when not reached)."""
-    if milestones.empty:
-        wide = pd.DataFrame(index=pd.Index([], name="household_id"))
-    else:
-        wide = milestones.pivot(index="household_id", columns="stage", values="date")
-    out = households.copy()
-    for stage in schema.STAGES:
-        col = wide[stage] if stage in wide.columns else pd.Series(dtype="object")
-        mapped = out["household_id"].map(col)
-        out[f"date_{stage}"] = pd.to_datetime(mapped).astype("datetime64[s]")
-    return out
-
-
-# --------------------------------------------------------------------- writes
+from lib.store.engine import IntegrityViolation, bump_version
 
 
 def _none_if_na(value: Any) -> Any:
@@ -368,7 +133,7 @@ def apply_import(
             _upsert(conn, households_table, "household_id", recs)
         if milestones is not None and not milestones.empty:
             _write_milestones(conn, batch_id, milestones)
-        _bump_version(conn)
+        bump_version(conn)
     return int(batch_id)
 
 
@@ -505,25 +270,7 @@ def undo_batch(engine: Engine, batch_id: int) -> None:
         conn.execute(
             import_batches_table.update().where(import_batches_table.c.batch_id == batch_id).values(status="undone")
         )
-        _bump_version(conn)
-
-
-def batch_by_sha256(engine: Engine, sha256: str) -> dict[str, Any] | None:
-    """The applied batch that imported a file with this hash, if any."""
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(import_batches_table).where(
-                (import_batches_table.c.sha256 == sha256) & (import_batches_table.c.status == "applied")
-            )
-        ).mappings().first()
-    return dict(row) if row else None
-
-
-def list_batches(engine: Engine) -> pd.DataFrame:
-    """The import history, newest first."""
-    with engine.connect() as conn:
-        frame = pd.read_sql(select(import_batches_table).order_by(import_batches_table.c.batch_id.desc()), conn)
-    return frame[schema.BATCH_COLUMNS]
+        bump_version(conn)
 
 
 def bulk_load(
@@ -568,7 +315,7 @@ def bulk_load(
         ]
         if mrecs:
             conn.execute(milestones_table.insert(), mrecs)
-        _bump_version(conn)
+        bump_version(conn)
     return int(batch_id)
 
 
@@ -590,52 +337,3 @@ def _vectorised_order_violation(milestones: pd.DataFrame) -> tuple[str, str] | N
         else:
             running = col
     return None
-
-
-def ping(engine: Engine) -> None:
-    """Raise if the database cannot be reached."""
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-
-
-# --------------------------------------------------------------------- cached
-
-
-def _cache_resource(**kwargs: Any) -> Any:
-    import streamlit as st
-
-    return st.cache_resource(show_spinner=False, **kwargs)
-
-
-@_cache_resource(max_entries=4)
-def _load_cached(url: str, version: int) -> Campaign:
-    return load_frames(get_engine(url))
-
-
-def load_campaign(url: str | None = None) -> Campaign:
-    """The campaign, cached per database URL and data version.
-
-    The cached object is shared between sessions: never mutate it.
-    """
-    url = url or database_url()
-    return _load_cached(url, data_version(get_engine(url)))
-
-
-@_cache_resource()
-def prepare_database(url: str) -> str:
-    """Create the tables; seed the embedded SQLite file with the demo on first start.
-
-    Returns "seeded", "ready" or "empty" (a configured database with no data).
-    """
-    engine = get_engine(url)
-    init_db(engine)
-    with engine.connect() as conn:
-        has_data = conn.execute(select(func.count()).select_from(households_table)).scalar_one() > 0
-    if has_data:
-        return "ready"
-    if is_default_database(url):
-        from lib import demo
-
-        demo.load_demo(engine)
-        return "seeded"
-    return "empty"

@@ -18,11 +18,10 @@ from typing import Any
 
 import pandas as pd
 
-from lib import figures, metrics
+from lib import metrics
+from lib.figures import teams
 from lib.i18n import t
-
-#: Cell starts that a spreadsheet would evaluate as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from lib.schema import is_missing, neutralise
 
 #: (i18n key of the header, board column, kind), in sheet order.
 SCORESHEET_COLUMNS: list[tuple[str, str, str]] = [
@@ -49,21 +48,6 @@ SCORESHEET_COLUMNS: list[tuple[str, str, str]] = [
 NUMBER_FORMATS = {"int": "0", "rate": "0.00%", "score": "0.00", "date": "yyyy-mm-dd", "change": '"▲"0;"▼"0;"–"'}
 
 
-def neutralise(value: Any) -> Any:
-    """``value`` made safe for a spreadsheet: a text starting with = + - @ (or tab/CR) gets a leading '.
-
-    Numbers, dates and other texts pass unchanged, so only what Excel would
-    run as a formula is touched.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
-
-
 def scoresheet_headers(lang: str = "zh") -> list[str]:
     """The sheet's column headers (Chinese by default: the 成绩单 is a Chinese document)."""
     return [t(key, lang) for key, _, _ in SCORESHEET_COLUMNS]
@@ -77,10 +61,10 @@ def scoresheet_rows(board: pd.DataFrame, lang: str = "zh") -> list[list[Any]]:
         for _, col, kind in SCORESHEET_COLUMNS:
             value = rec[col]
             if kind == "reason":
-                value = figures.laggard_reason(value, rec["days_since_gain"], rec["rate_gap"], lang) or None
+                value = teams.laggard_reason(value, rec["days_since_gain"], rec["rate_gap"], lang) or None
             elif kind == "flag":
                 value = t("teams.yes", lang) if value else None
-            elif _missing(value):
+            elif is_missing(value):
                 value = None
             elif kind in ("int", "change"):
                 value = int(value)
@@ -160,7 +144,7 @@ def scoresheet_xlsx(
     notes = wb.create_sheet(t("teams.rule_title", lang))
     notes.append([neutralise(scoresheet_title(asof, day_n, lang))])
     notes["A1"].font = Font(bold=True, size=14)
-    for line in figures.scoring_rule_lines(scoring, lang):
+    for line in teams.scoring_rule_lines(scoring, lang):
         notes.append([neutralise(line)])
     notes.column_dimensions["A"].width = 120
 
@@ -189,7 +173,7 @@ def scoresheet_csv(board: pd.DataFrame, *, lang: str = "zh") -> bytes:
         shown = []
         for value, (_, _, kind) in zip(row, SCORESHEET_COLUMNS, strict=True):
             if kind == "change":
-                shown.append(figures.rank_change_text(value))
+                shown.append(teams.rank_change_text(value))
             elif value is None:
                 shown.append("")
             elif kind == "rate":

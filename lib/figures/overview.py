@@ -1,0 +1,151 @@
+"""The overview's figures: KPI tiles, the block table, records (台江速度) and the rate bars."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import metrics, theme
+from lib.i18n import label, month_day, pct, t
+
+
+def _num(value: object, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def kpi_tiles(k: metrics.Kpis, lang: str) -> list[tuple[str, str, str, str]]:
+    """The overview's six headline tiles as (label, value, sub-line, accent)."""
+    left = (
+        t("kpi.deadline", lang, deadline=k.deadline.isoformat())
+        if k.days_left >= 0
+        else t("kpi.overdue", lang, n=-k.days_left)
+    )
+    return [
+        (t("kpi.households", lang), f"{k.households:,}", t("unit.households", lang), "#455a64"),
+        (t("kpi.signed_rate", lang), pct(k.signed_rate), t("kpi.of_households", lang, done=k.signed, total=k.households), theme.RATE_COLOURS["signed"]),
+        (t("kpi.sealed_rate", lang), pct(k.sealed_rate), t("kpi.of_households", lang, done=k.sealed, total=k.households), theme.RATE_COLOURS["sealed"]),
+        (t("kpi.today", lang), f"+{k.sealed_today}", t("kpi.today_value", lang, signed=k.signed_today, sealed=k.sealed_today), theme.GAIN_UP),
+        (t("kpi.day", lang), t("kpi.day_value", lang, n=k.day_n), "/ 100", "#6a1b9a"),
+        (t("kpi.days_left", lang), str(max(k.days_left, 0)), left, theme.LAGGARD if k.days_left < 14 else "#455a64"),
+    ]
+
+
+def _pace(value: float | None) -> str:
+    """Households per day: one decimal, two below one (0.02 is not 0.0)."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2f}"
+
+
+def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+    """The overview's block rows: rates, double-100 % day, paces, forecast finish and flag.
+
+    The flag and the projected sealing finish (P50) are the same ones the
+    curves page shows (:func:`lib.metrics.block_outlooks`).
+    """
+    # "opt" columns give way first on a phone.
+    head = [
+        ("col.block", ""), ("col.households", "num opt"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
+        ("col.today", "num opt"), ("col.full_day", "num opt"), ("col.pace", "num opt"), ("col.required", "num opt"),
+        ("col.finish", "num opt"), ("col.status", ""),
+    ]
+    th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
+    flags = metrics.block_outlooks(table, forecasts)
+    sealed_fc = {r.block_id: r for r in forecasts.itertuples(index=False) if r.stage == "sealed"}
+    body = []
+    for row in table.itertuples(index=False):
+        flag = flags[row.block_id]
+        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
+        full = t("unit.day_n", lang, n=int(row.double_full_day)) if pd.notna(row.double_full_day) else "—"
+        required = _pace(row.required_sealed) if row.required_sealed is not None else t("overdue", lang)
+        body.append(
+            "<tr>"
+            f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(str(row.name))}'
+            f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small></td>'
+            f'<td class="num opt">{row.households:,}</td>'
+            f'<td class="num">{pct(row.signed_rate)}</td>'
+            f'<td class="num"><b>{pct(row.sealed_rate)}</b></td>'
+            f'<td class="num opt">+{row.sealed_today}</td>'
+            f'<td class="num opt">{escape(full)}</td>'
+            f'<td class="num opt">{_pace(row.pace_sealed)}</td>'
+            f'<td class="num opt">{escape(required)}</td>'
+            f'<td class="num opt">{escape(_finish_p50(sealed_fc.get(row.block_id), row.deadline, asof, lang))}</td>'
+            f'<td style="color:{colour};font-weight:600;white-space:nowrap">{escape(label("forecast", flag, lang))}</td>'
+            "</tr>"
+        )
+    return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+def _finish_p50(fc: Any, deadline: date, asof: date, lang: str) -> str:
+    """The projected sealing finish for the overview: ✓ its day, the P50 date, or a dash."""
+    if fc is None or fc.status == "no_data":
+        return "—"
+    if fc.status == "finished":
+        return t("forecast.done_on", lang, date=month_day(fc.finished_on, asof))
+    if fc.status == "stalled":
+        return t("forecast.stalled_cell", lang)
+    return t("forecast.beyond", lang) if pd.isna(fc.finish_p50) else month_day(fc.finish_p50, asof)
+
+
+def records_html(table: pd.DataFrame, team_records: pd.DataFrame, lang: str) -> str:
+    """The "台江速度" panel: the fastest double 100 % block and the fastest finished teams.
+
+    Args:
+        table: :func:`lib.metrics.block_table`.
+        team_records: :func:`lib.metrics.team_full_days` (fastest first; the top three are shown).
+        lang: Language of the lines.
+    """
+    lines = []
+    best = metrics.fastest_double_full(table)
+    if best is None:
+        lines.append(escape(t("records.none", lang)))
+    else:
+        lines.append(f"★ <b>{escape(t('records.fastest', lang, name=best['name'], days=int(best['double_full_day'])))}</b>")
+    for row in team_records.head(3).itertuples(index=False):
+        lines.append("▸ " + escape(t("records.team_full", lang, team=row.name, n=row.households, days=row.day_n)))
+    return '<div class="cb-record">' + "<br>".join(lines) + "</div>"
+
+
+def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> go.Figure:
+    """Horizontal bars: signing and sealing rate per block, worst sealing at the top."""
+    size = theme.SCREEN if screen else theme.DESK
+    ordered = table.sort_values("sealed_rate", ascending=False)
+    fig = go.Figure()
+    for stage in metrics.RATE_STAGES:
+        fig.add_bar(
+            y=ordered["name"], x=ordered[f"{stage}_rate"] * 100, orientation="h",
+            name=label("stage", stage, lang), marker_color=theme.RATE_COLOURS[stage],
+            text=[pct(v) for v in ordered[f"{stage}_rate"]], textposition="inside",
+            hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="group", height=max(220, (90 if screen else 64) * len(ordered) + 70),
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        font={"family": theme.FONT_FAMILY, "size": size["chart_font_px"]},
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal", "font": {"size": size["chart_font_px"]}},
+        xaxis={"range": [0, 100.5], "ticksuffix": "%", "tickfont": {"size": size["chart_font_px"] - 4}},
+        yaxis={"automargin": True, "tickfont": {"size": size["chart_font_px"]}},
+    )
+    return apply_screen_style(fig, screen)
+
+
+def apply_screen_style(fig: go.Figure, screen: bool) -> go.Figure:
+    """Dark, transparent and high-contrast for the big screen; unchanged otherwise."""
+    if screen:
+        fig.update_layout(
+            template="plotly_dark", paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+            font_color=theme.SCREEN_FG, legend_font_color=theme.SCREEN_FG,
+        )
+        fig.update_xaxes(tickfont_color=theme.SCREEN_FG)
+        fig.update_yaxes(tickfont_color=theme.SCREEN_FG)
+    return fig
+
+

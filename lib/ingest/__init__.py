@@ -1,0 +1,35 @@
+"""Importing the teams' daily ledger: read, validate before writing, apply, export.
+
+Flow: :func:`read_ledger` (in :mod:`lib.ingest.read`) turns files into raw
+tables; :func:`validate` checks every cell against the file itself and the
+current data and returns a :class:`Report` (problems by sheet, row and column
+in Chinese and English, the normalised frames, a change summary); nothing is
+written until :func:`apply` hands the report's frames to ``store.apply_import``
+in one transaction. :func:`export_workbook` writes the layout the reader reads.
+
+Command line: ``python -m lib.ingest FILE [FILE ...] [--db URL] [--dry-run]``
+exits 0 when applied (or clean in a dry run), 1 when errors block the import
+(nothing written) and 2 when a file is not a ledger at all.
+"""
+
+from __future__ import annotations
+
+from lib.ingest.apply import ApplyResult, ImportRefused, apply
+from lib.ingest.cli import main
+from lib.ingest.export import export_workbook, template_workbook
+from lib.ingest.read import (
+    MAX_BYTES,
+    MAX_UNPACKED_BYTES,
+    BilingualError,
+    Ledger,
+    NotALedger,
+    merge_ledgers,
+    read_ledger,
+)
+from lib.ingest.validate import Changes, Problem, Report, validate
+
+__all__ = [
+    "MAX_BYTES", "MAX_UNPACKED_BYTES", "ApplyResult", "BilingualError", "Changes", "ImportRefused", "Ledger",
+    "NotALedger", "Problem", "Report", "apply", "export_workbook", "main", "merge_ledgers", "read_ledger",
+    "template_workbook", "validate",
+]
