@@ -6,12 +6,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import assets, i18n, metrics, store, theme
+from lib import i18n
 from lib.i18n import label, t
 from lib.web import auth, state, ui, views
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
-assets.ensure_vendor_assets(Path(__file__).parent)
+views.serve_vendor_assets(str(Path(__file__).parent))
 
 
 def registered_pages(lang: str, *, empty: bool = False) -> list:
@@ -49,16 +49,15 @@ def _stop_with(message: str, kind: str = "info") -> None:
 early_lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
 early_lang = early_lang if early_lang in ("zh", "en") else "zh"
 i18n.set_lang(early_lang)
-url = store.database_url()
 try:
-    views.prepare_database(url)
-    campaign = views.load_campaign(url)
-except Exception as exc:  # unreachable or broken database: say so, never a traceback
-    _stop_with(t("error.database", early_lang, error=store.describe_error(exc)), "error")
+    board = views.open_board()
+except views.BoardUnavailable as exc:  # unreachable or broken database: say so, never a traceback
+    _stop_with(t("error.database", early_lang, error=str(exc)), "error")
+campaign = board.campaign
 empty = campaign.is_empty
 if empty:  # say how to load data; only the data page is there to do it
     st.header(t("empty.title", early_lang))
-    st.info(t("empty.body", early_lang, url=store.display_url(url)))
+    st.info(t("empty.body", early_lang, url=board.shown_url))
 choices = state.choices_of(campaign.block_names, campaign.team_names, campaign.first_day, campaign.last_data_day)
 _, dropped = state.begin_run(choices)
 i18n.set_lang(str(st.session_state.get("lang") or "zh"))
@@ -90,7 +89,7 @@ filters = state.Filters(
 state.set_filters(filters)
 ui.inject_css(filters.screen)
 ui.notices(dropped)
-day = metrics.day_number(choices.first_day, filters.asof)
+day = views.day_number(filters)
 head, clock_slot = st.columns([5, 1]) if filters.screen else (st.container(), None)
 if not empty:
     with head:
@@ -102,10 +101,10 @@ if clock_slot is not None:
 pages = registered_pages(lang, empty=empty)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
-    ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,
+    ui.rotate_pages(pages, nav.url_path, filters.rotate,
                     {**state.link_page_params(), **state.filter_params()})
 if filters.refresh:
-    ui.refresh_data(filters.refresh, lambda: store.data_version(store.get_engine(url)), campaign.data_version)
+    ui.refresh_data(filters.refresh, lambda: views.data_version_now(board.url), campaign.data_version)
 try:
     nav.run()
 finally:  # also when the page ended early with st.stop() (an empty scope, the TV leaderboard)

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from lib import schema
+from lib import forecast, schema
 
 PACE_WINDOW_DAYS = 7
 RATE_STAGES: tuple[str, ...] = ("signed", "sealed")
@@ -623,8 +623,6 @@ def block_forecasts(
         ``asof`` to the P90 finish (no rows for a finished, stalled or
         no-data stage).
     """
-    from lib import forecast  # metrics and forecast are siblings; only this function joins them
-
     rows: list[dict[str, object]] = []
     paths: list[pd.DataFrame] = []
     by_block = {bid: g for bid, g in households.groupby("block_id", sort=False)}

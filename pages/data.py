@@ -7,7 +7,6 @@ from the data as it is after the action, and its message survives the run.
 
 import streamlit as st
 
-from lib import ingest, store
 from lib.i18n import t
 from lib.web import auth, data_page, state, ui, views
 
@@ -41,14 +40,14 @@ def _confirm(accept_key: str | None) -> None:
     who = ss.get("data-who", "") if auth.is_local_mode() else auth.editor_name()
     accepted = bool(ss.get(accept_key)) if accept_key else True
     with st.spinner(t("data.applying", lang)):
-        _flash(data_page.apply_preview(preview, store.get_engine(), who=who, accepted=accepted, lang=lang))
+        _flash(data_page.apply_preview(preview, data_page.engine(), who=who, accepted=accepted, lang=lang))
     if ss["data-flash"][0] != "error":
         _reset_upload()
 
 
 def _undo(batch_id: int) -> None:
     ss.pop("data-undo", None)
-    _flash(data_page.undo(store.get_engine(), batch_id, lang))
+    _flash(data_page.undo(data_page.engine(), batch_id, lang))
     ss["data-preview"] = None  # a preview made before the undo compares against data that is gone
 
 
@@ -70,7 +69,7 @@ else:
     who_col.caption(t("data.logged_in", lang, name=data_page.md_escape(auth.editor_name())))
     out_col.button(t("data.logout", lang), key="data-logout", icon=":material/logout:", on_click=auth.logout)
 
-engine = store.get_engine()
+engine = data_page.engine()
 campaign = views.load_campaign()
 if flash := ss.pop("data-flash", None):
     getattr(st, flash[0])(data_page.md_escape(flash[1]))  # messages may quote ledger cells
@@ -132,7 +131,7 @@ if preview is not None:
 
 # --- history ------------------------------------------------------------------
 st.markdown(f"#### {t('data.history.header', lang)}")
-batches = store.list_batches(engine)
+batches = data_page.history(engine)
 if batches.empty:
     ui.empty_state(t("data.history.empty", lang))
 else:
@@ -157,13 +156,13 @@ st.markdown(f"#### {t('data.export.header', lang)}")
 downloads = st.container(horizontal=True)
 downloads.download_button(
     t("data.export.ledger", lang), key="data-export", icon=":material/download:", on_click="ignore",
-    data=lambda: ingest.export_workbook(campaign),
+    data=lambda: data_page.ledger_xlsx(campaign),
     file_name=data_page.export_file_name("ledger", campaign.last_data_day, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 downloads.download_button(
     t("data.export.template", lang), key="data-template", icon=":material/description:", on_click="ignore",
-    data=lambda: ingest.template_workbook(campaign),
+    data=lambda: data_page.template_xlsx(campaign),
     file_name=data_page.export_file_name("template", None, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

@@ -3,14 +3,11 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from lib import schema, store
 from lib.figures import parcel_map
 from lib.i18n import label, pct, t
 from lib.web import state, ui, views
 
 f = state.filters()
-url = store.database_url()
-campaign = views.load_campaign(url)
 settings = views.load_basemap_settings()
 for key, value in settings.problems:
     st.warning(t(key, value=value), icon=":material/warning:")
@@ -31,16 +28,13 @@ with st.container(key="map-controls"):
         )
     # A row of its own, so the stage names never wrap (the pills name themselves).
     stages = state.bound(
-        st.pills, "stage", default=[], options=list(schema.STAGES_WITH_NONE), multi=True,
+        st.pills, "stage", default=[], options=list(parcel_map.STAGE_CHOICES), multi=True,
         selection_mode="multi", label=t("map.stages"), format_func=lambda s: label("stage", s),
         label_visibility="collapsed",
     )
 
 basemap, notice = parcel_map.resolve_basemap(requested, settings)
-view = views.map_view(
-    url, campaign.data_version, f.asof, views.scope_key(f), tuple(stages or ()), bool(left_only),
-    parcel_map.datum_for(basemap), parcel_map.MAX_FEATURES,
-)
+view = views.map_view(f, tuple(stages or ()), bool(left_only), parcel_map.datum_for(basemap))
 notices = [t(notice)] if notice else []
 if view.level == "blocks":
     notices.append(t("map.city_view", n=view.in_view, max=parcel_map.MAX_FEATURES))
@@ -85,9 +79,7 @@ if panel_col is not None:
         if view.level == "households":
             if view.in_view == 0:
                 ui.empty_state(t("map.empty"))
-            detail = selected and parcel_map.household_detail(
-                campaign.households, campaign.teams, campaign.blocks, selected, f.asof
-            )
+            detail = views.household_detail(f, selected)
             if detail:
                 st.html(parcel_map.household_panel_html(detail, f.asof, f.lang))
             else:
@@ -108,6 +100,6 @@ with map_col:
         height=parcel_map.MAP_HEIGHT["screen" if f.screen else "desk"],
         use_container_width=True,
         returned_objects=["last_active_drawing", "last_object_clicked"],
-        feature_group_to_add=parcel_map.selected_outline(campaign.households, selected, view.datum),
+        feature_group_to_add=views.selected_outline(selected, view.datum),
         on_change=_on_map_click,
     )

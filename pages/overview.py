@@ -2,14 +2,12 @@
 
 import streamlit as st
 
-from lib import store
 from lib.figures import overview
 from lib.i18n import t
 from lib.web import state, ui, views
 
 f = state.filters()
-key = (store.database_url(), views.load_campaign().data_version, f.asof, views.scope_key(f))
-view = views.block_view(*key)
+view = views.block_view(f)
 
 if view.households == 0:
     ui.empty_state(t("empty.scope", f.lang))
@@ -24,4 +22,4 @@ with left:
 with right:
     st.subheader(t("records.header", f.lang))
     st.html(overview.records_html(view.table, view.team_records, f.lang))
-    st.plotly_chart(views.rate_bars(*key, f.lang, f.screen), config={"displayModeBar": False})
+    st.plotly_chart(views.rate_bars(f), config={"displayModeBar": False})

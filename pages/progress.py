@@ -2,14 +2,11 @@
 
 import streamlit as st
 
-from lib import store
 from lib.figures import progress
 from lib.i18n import t
 from lib.web import state, ui, views
 
 f = state.filters()
-campaign = views.load_campaign()
-url, scope = store.database_url(), views.scope_key(f)
 
 left, right, _ = st.columns([1, 1, 2 if f.screen else 1], vertical_alignment="bottom")
 with left:
@@ -23,13 +20,13 @@ with right:
         format_func=lambda v: t(f"progress.chart.{v}", f.lang), label_visibility="collapsed" if f.screen else "visible",
     ) or "blocks"
 
-view = views.curves_view(url, campaign.data_version, f.asof, scope)
+view = views.curves_view(f)
 table, forecasts = view.table, view.forecasts
 if table.empty:
     ui.empty_state(t("empty.scope", f.lang))
     st.stop()
 
-charts = views.curve_figures(url, campaign.data_version, f.asof, scope, x, chart, f.lang, f.screen)
+charts = views.curve_figures(f, x, chart)
 
 # Two charts a row: a 2×2 grid on the big screen; Streamlit stacks the columns on a phone.
 for start in range(0, len(charts), 2):

@@ -2,20 +2,16 @@
 
 import streamlit as st
 
-from lib import metrics, store
 from lib.figures import scoresheet, teams
 from lib.i18n import t
 from lib.web import auth, state, ui, views
 
 f = state.filters()
-campaign = views.load_campaign()
-try:
-    scoring = metrics.Scoring.from_config(store.secrets().get("scoring"))
-except (TypeError, ValueError) as exc:
-    st.warning(t("teams.scoring_error", f.lang, error=str(exc)), icon=":material/warning:")
-    scoring = metrics.DEFAULT_SCORING
+scoring, scoring_error = views.scoring()
+if scoring_error:
+    st.warning(t("teams.scoring_error", f.lang, error=scoring_error), icon=":material/warning:")
 
-view = views.team_view(store.database_url(), campaign.data_version, f.asof, views.scope_key(f), scoring)
+view = views.team_view(f, scoring)
 board, names = view.board, view.names
 if board.empty:
     ui.empty_state(t("teams.empty", f.lang))
@@ -38,7 +34,7 @@ st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score))
 with st.expander(t("teams.rule_title", f.lang), expanded=True):
     st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
 
-day_n = metrics.day_number(campaign.first_day, f.asof)
+day_n = views.day_number(f)
 downloads = st.container(horizontal=True)
 downloads.download_button(
     t("teams.export_xlsx", f.lang), key="teams-xlsx", icon=":material/download:", on_click="ignore",
@@ -58,8 +54,7 @@ focus = state.bound(
     label=t("teams.focus", f.lang), label_visibility="collapsed", placeholder=t("teams.focus_placeholder", f.lang),
 )
 if focus:
-    households = metrics.filter_households(campaign.households, **f.scope())
-    remaining = metrics.team_remaining(households, campaign.blocks, focus, f.asof)
+    remaining = views.team_remaining(f, focus)
     row = view.row(focus)
     if remaining.empty:
         st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + teams.team_status(row, f.lang)[0])

@@ -40,6 +40,8 @@ from lib.privacy import mask_name
 
 #: Most features one view sends; past it the map draws blocks instead.
 MAX_FEATURES = 5000
+#: The stages the map's stage filter offers ("none" = not yet surveyed).
+STAGE_CHOICES = schema.STAGES_WITH_NONE
 #: Basemaps in the order the picker shows them.
 BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
 DEFAULT_BASEMAP = "osm"

@@ -311,3 +311,23 @@ def _when(value: Any) -> str:
         return ""
     ts = pd.Timestamp(value)
     return ts.strftime("%Y-%m-%d %H:%M")
+
+
+def engine() -> Any:
+    """The configured database's engine (the data page writes through it)."""
+    return store.get_engine()
+
+
+def history(db: Any) -> pd.DataFrame:
+    """Every import batch, newest first, as stored."""
+    return store.list_batches(db)
+
+
+def ledger_xlsx(campaign: store.Campaign) -> bytes:
+    """The whole ledger in the layout the importer reads (holds owners' names: editors only)."""
+    return ingest.export_workbook(campaign)
+
+
+def template_xlsx(campaign: store.Campaign) -> bytes:
+    """The blank ledger template, with this campaign's blocks and teams to pick from."""
+    return ingest.template_workbook(campaign)

@@ -6,6 +6,7 @@ computed. Every ledger value is HTML-escaped before it reaches markup.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from html import escape
 
@@ -140,8 +141,7 @@ def rotate_pages(pages: list, current_url_path: str, seconds: int, query_params:
     page is shown for the full period. Switching pages ends the fragment, so
     timers never pile up over hours on the wall.
     """
-    import time
-
+    pages = [p for p in pages if p.url_path in theme.ROTATION]
     paths = [p.url_path for p in pages]
     if current_url_path not in paths:
         return

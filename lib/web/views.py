@@ -1,9 +1,11 @@
 """What a page shows for one view, computed once and cached.
 
 A view is keyed on simple values only (database URL, data version, as-of day,
-scope), so a rerun with the same filters, another session on the same link,
-or the big screen cycling back to a page reuses the result. The cached
-objects are shared between sessions: never mutate them.
+scope — a :class:`ViewKey`, built once per run by :func:`key`), so a rerun
+with the same filters, another session on the same link, or the big screen
+cycling back to a page reuses the result. Pages call the public functions
+with their :class:`Filters`; they never assemble keys. The cached objects are
+shared between sessions: never mutate them.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import metrics, store
+from lib import assets, metrics, store
 from lib.figures import overview, parcel_map, progress
 from lib.web.state import Filters
 
@@ -47,9 +50,63 @@ def prepare_database(url: str) -> str:
     return store.prepare_database(url)
 
 
+@st.cache_resource(show_spinner=False)
+def serve_vendor_assets(root: str) -> str:
+    """Copy Leaflet under ``root``'s static folder once per server process (the map loads nothing from a CDN)."""
+    return str(assets.ensure_vendor_assets(Path(root)))
+
+
+class BoardUnavailable(RuntimeError):
+    """The database cannot be opened; the message is one line, without credentials."""
+
+
+@dataclass(frozen=True)
+class Board:
+    """The database this server shows, as the shell needs it."""
+
+    url: str
+    shown_url: str
+    campaign: store.Campaign
+
+
+def open_board() -> Board:
+    """Prepare the configured database (seeding the embedded one) and load its campaign.
+
+    Raises:
+        BoardUnavailable: unreachable or broken database.
+    """
+    url = store.database_url()
+    try:
+        prepare_database(url)
+        campaign = load_campaign(url)
+    except Exception as exc:  # any driver error: the shell says it in one line, never a traceback
+        raise BoardUnavailable(store.describe_error(exc)) from exc
+    return Board(url=url, shown_url=store.display_url(url), campaign=campaign)
+
+
+def data_version_now(url: str) -> int:
+    """The database's data version right now (uncached: the refresh timer asks)."""
+    return store.data_version(store.get_engine(url))
+
+
+class ViewKey(NamedTuple):
+    """What every cached view depends on: the database, its data version, the day and the scope."""
+
+    url: str
+    version: int
+    asof: date
+    scope: Scope
+
+
 def scope_key(filters: Filters) -> Scope:
     """The filters' scope as a hashable cache key."""
     return tuple(filters.scope().items())
+
+
+def key(filters: Filters) -> ViewKey:
+    """The cache key of ``filters`` on the configured database as it is now."""
+    url = store.database_url()
+    return ViewKey(url, load_campaign(url).data_version, filters.asof, scope_key(filters))
 
 
 @dataclass(frozen=True)
@@ -78,9 +135,14 @@ def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
     return campaign, metrics.filter_households(campaign.households, **dict(scope))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
+def block_view(filters: Filters) -> BlockView:
     """The overview's numbers: KPIs, one row per block, forecast flags (no bands)."""
+    return _block_view(key(filters))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _block_view(k: ViewKey) -> BlockView:
+    url, _, asof, scope = k
     campaign, households = _scoped(url, scope)
     forecasts, _ = metrics.block_forecasts(households, campaign.blocks, asof, with_paths=False)
     return BlockView(
@@ -92,15 +154,24 @@ def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def rate_bars(url: str, version: int, asof: date, scope: Scope, lang: str, screen: bool) -> go.Figure:
+def rate_bars(filters: Filters) -> go.Figure:
     """The overview's rate bars, built once per view (plotly's validation is costly)."""
-    return overview.block_rate_bars(block_view(url, version, asof, scope).table, lang, screen=screen)
+    return _rate_bars(key(filters), filters.lang, filters.screen)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _rate_bars(k: ViewKey, lang: str, screen: bool) -> go.Figure:
+    return overview.block_rate_bars(_block_view(k).table, lang, screen=screen)
+
+
+def curves_view(filters: Filters) -> CurvesView:
+    """The curves page's numbers: daily progress, block rows, forecasts with bands."""
+    return _curves_view(key(filters))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def curves_view(url: str, version: int, asof: date, scope: Scope) -> CurvesView:
-    """The curves page's numbers: daily progress, block rows, forecasts with bands."""
+def _curves_view(k: ViewKey) -> CurvesView:
+    url, _, asof, scope = k
     campaign, households = _scoped(url, scope)
     forecasts, paths = metrics.block_forecasts(households, campaign.blocks, asof)
     return CurvesView(
@@ -111,12 +182,15 @@ def curves_view(url: str, version: int, asof: date, scope: Scope) -> CurvesView:
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def curve_figures(
-    url: str, version: int, asof: date, scope: Scope, x: str, chart: str, lang: str, screen: bool
-) -> list[go.Figure]:
+def curve_figures(filters: Filters, x: str, chart: str) -> list[go.Figure]:
     """The curves page's charts; plotly's validation is costly, so they are cached per view too."""
-    view = curves_view(url, version, asof, scope)
+    return _curve_figures(key(filters), x, chart, filters.lang, filters.screen)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _curve_figures(k: ViewKey, x: str, chart: str, lang: str, screen: bool) -> list[go.Figure]:
+    url, _, asof, _ = k
+    view = _curves_view(k)
     blocks = load_campaign(url).blocks
     return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
 
@@ -133,11 +207,24 @@ class TeamView:
         return next(self.board[self.board["team_id"] == team_id].itertuples(index=False))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def team_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> TeamView:
+def scoring() -> tuple[metrics.Scoring, str | None]:
+    """The configured scoring rule, or the default and the reason when the configuration is invalid."""
+    try:
+        return metrics.Scoring.from_config(store.secrets().get("scoring")), None
+    except (TypeError, ValueError) as exc:
+        return metrics.DEFAULT_SCORING, str(exc)
+
+
+def team_view(filters: Filters, rule: metrics.Scoring) -> TeamView:
     """The leaderboard for one day, scope and scoring rule (a drill-down pick reuses it)."""
+    return _team_view(key(filters), rule)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _team_view(k: ViewKey, rule: metrics.Scoring) -> TeamView:
+    url, _, asof, scope = k
     campaign = load_campaign(url)
-    board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=scoring, scope=dict(scope))
+    board = metrics.team_board(campaign.households, campaign.teams, campaign.blocks, asof, scoring=rule, scope=dict(scope))
     return TeamView(board=board, names=dict(zip(board["team_id"], board["team"], strict=True)))
 
 
@@ -149,24 +236,51 @@ def load_basemap_settings() -> parcel_map.BasemapSettings:
     return parcel_map.basemap_settings(store.secrets(), os.environ)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
 def map_view(
-    url: str,
-    data_version: int,
-    asof: date,
-    scope: Scope,
+    filters: Filters, stages: tuple[str, ...] = (), left_only: bool = False, datum: str = "wgs84",
+) -> parcel_map.MapView:
+    """The parcel map's view for ``filters`` (see :func:`lib.figures.parcel_map.build_view`)."""
+    return _map_view(key(filters), stages, left_only, datum, parcel_map.MAX_FEATURES)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _map_view(
+    k: ViewKey,
     stages: tuple[str, ...] = (),
     left_only: bool = False,
     datum: str = "wgs84",
     max_features: int = parcel_map.MAX_FEATURES,
 ) -> parcel_map.MapView:
-    """:func:`lib.figures.parcel_map.build_view` cached per database URL, data version, as-of day and filters.
-
-    Shared between sessions and immutable.
-    """
+    url, _, asof, scope = k
     campaign = load_campaign(url)
     households = metrics.filter_households(campaign.households, **dict(scope))
     return parcel_map.build_view(
         households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum,
         max_features=max_features,
     )
+
+
+def team_remaining(filters: Filters, team_id: str) -> pd.DataFrame:
+    """One team's households still to seal, in scope, for the drill-down (not cached: small and per pick)."""
+    campaign = load_campaign()
+    households = metrics.filter_households(campaign.households, **filters.scope())
+    return metrics.team_remaining(households, campaign.blocks, team_id, filters.asof)
+
+
+def household_detail(filters: Filters, household_id: str | None) -> parcel_map.HouseholdDetail | None:
+    """The map panel's facts about one household, or None when there is none picked."""
+    if not household_id:
+        return None
+    campaign = load_campaign()
+    return parcel_map.household_detail(campaign.households, campaign.teams, campaign.blocks, household_id, filters.asof)
+
+
+def selected_outline(household_id: str | None, datum: str) -> Any:
+    """The picked household's outline layer for the map (None when nothing is picked)."""
+    return parcel_map.selected_outline(load_campaign().households, household_id, datum)
+
+
+def day_number(filters: Filters) -> int:
+    """The campaign's day N on the filters' as-of day."""
+    first = load_campaign().first_day
+    return metrics.day_number(first, filters.asof) if first else 0
