@@ -15,7 +15,7 @@ views.serve_vendor_assets(str(Path(__file__).parent))
 
 
 def registered_pages(lang: str, *, empty: bool = False) -> list:
-    """Every page, titled in the session's language (url paths per DESIGN.md).
+    """Every page, titled in the session's language (url paths per docs/design.md).
 
     An empty database has only the data page, so an editor can load a ledger.
     """

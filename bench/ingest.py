@@ -1,4 +1,4 @@
-"""Ledger import time at 10 k households, csv and xlsx (DESIGN.md: ≤ 5 s / ≤ 20 s).
+"""Ledger import time at 10 k households, csv and xlsx (docs/design.md: ≤ 5 s / ≤ 20 s).
 
 ``python -m bench ingest [--households 10000] [--runs 3]``
 

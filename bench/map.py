@@ -1,4 +1,4 @@
-"""``python -m bench map``: the parcel map against DESIGN.md's budgets, at demo, 10 k and 100 k households.
+"""``python -m bench map``: the parcel map against docs/design.md's budgets, at demo, 10 k and 100 k households.
 
 For each database size and view (everything in scope, and one block) it reports:
 

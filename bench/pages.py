@@ -1,4 +1,4 @@
-"""Server-side rerun time of every page with a warm cache (DESIGN.md budgets).
+"""Server-side rerun time of every page with a warm cache (docs/design.md budgets).
 
 ``python -m bench pages [--sizes 694,10000,100000] [--runs 7]``
 

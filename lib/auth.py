@@ -1,4 +1,4 @@
-"""The editor role (DESIGN.md "Security and privacy").
+"""The editor role (docs/design.md "Security and privacy").
 
 The data page and unmasked owner names need the editor password. Its hash
 lives in ``.streamlit/secrets.toml`` as ``[auth] editor_password_sha256``

@@ -48,7 +48,7 @@ slowdown seen so far", not as a promise.
 Everything dated after the as-of day is ignored, so any past day's board
 shows the forecast exactly as that day's meeting saw it.
 
-Definitions shared with ``lib/metrics.py`` (DESIGN.md): pace = mean daily
+Definitions shared with ``lib/metrics.py`` (docs/design.md): pace = mean daily
 gain over the 7 days ``asof-6 .. asof``; days left = ``(deadline - asof).days``
 (the as-of day counts as used); required pace = remaining ÷ days left.
 """
@@ -66,7 +66,7 @@ import pandas as pd
 
 from lib.schema import STAGES
 
-#: Days over which the pace is averaged (DESIGN.md: "the last 7 days").
+#: Days over which the pace is averaged (docs/design.md: "the last 7 days").
 PACE_DAYS = 7
 #: Days of recent gains resampled for the band (fewer for a younger series).
 WINDOW_DAYS = 14

@@ -433,7 +433,7 @@ def current_lang(state: Mapping[str, object] | None = None) -> str:
 
 
 def pct(value: float) -> str:
-    """A share as a percentage with two decimals (DESIGN.md), '—' when undefined."""
+    """A share as a percentage with two decimals (docs/design.md), '—' when undefined."""
     if is_missing(value):
         return "—"
     return f"{value * 100:.2f}%"

@@ -1,4 +1,4 @@
-"""Every number on the board, defined once (DESIGN.md "Definitions").
+"""Every number on the board, defined once (docs/design.md "Definitions").
 
 Pure functions of the loaded frames and an as-of day; nothing here reads
 widgets or the database. A household "has reached" a stage on the as-of day

@@ -1,4 +1,4 @@
-"""Personal data as viewers may see it (DESIGN.md "Security and privacy").
+"""Personal data as viewers may see it (docs/design.md "Security and privacy").
 
 Share links, the big screen and the map are read by people who must not see
 owners' names; only the editor role sees them unmasked.

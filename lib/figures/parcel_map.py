@@ -1,7 +1,7 @@
 """The parcel map (战果图): households coloured by stage, or blocks by sealing rate.
 
 A view never sends more than :data:`MAX_FEATURES` features to the browser
-(DESIGN.md "Performance budgets"): when the filters hold more households,
+(docs/design.md "Performance budgets"): when the filters hold more households,
 the map draws their blocks coloured by sealing rate and the user picks one.
 
 The payload is compact because it is sent on every rerun: one JSON array

@@ -1,4 +1,4 @@
-"""URL ⇄ filters: the share link is the state (DESIGN.md "URL contract").
+"""URL ⇄ filters: the share link is the state (docs/design.md "URL contract").
 
 ``?asof=2023-11-07&block=yanta-2&team=nz-xingang&ptype=住宅&lang=en&screen=1``
 
