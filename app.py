@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import streamlit as st
@@ -12,6 +13,11 @@ from lib.web import auth, state, ui, views
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
 views.serve_vendor_assets(str(Path(__file__).parent))
+
+
+PAGES_DIR = Path(__file__).parent / "pages"
+#: The pages "/" may show, by url path.
+LANDING = {"overview": str(PAGES_DIR / "overview.py"), "data": str(PAGES_DIR / "data.py")}
 
 
 def registered_pages(lang: str, *, empty: bool = False) -> list:
@@ -28,11 +34,12 @@ def registered_pages(lang: str, *, empty: bool = False) -> list:
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
         data,
     ]
-    # Streamlit serves the default page at "/" only; a hidden home page
-    # forwards there so every page, the overview included, has its own path.
+    # Streamlit serves the default page at "/" only; a hidden home page shows
+    # the landing page there (in this same run: a switch_page would run the
+    # script twice), so every page, the overview included, has its own path too.
     landing = data if empty else overview
     home = st.Page(
-        lambda: st.switch_page(landing, query_params=state.raw_params()),
+        lambda: runpy.run_path(LANDING[landing.url_path], run_name="__main__"),
         title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
     )
     st.session_state["_state_page_paths"] = [p.url_path for p in pages]
@@ -100,17 +107,21 @@ if clock_slot is not None:
 
 pages = registered_pages(lang, empty=empty)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
+# "/" shows the landing page: rotation and links name that page.
+shown_path = ("data" if empty else "overview") if nav.url_path == "home" else nav.url_path
 if filters.screen and filters.rotate:
-    ui.rotate_pages(pages, nav.url_path, filters.rotate,
+    ui.rotate_pages(pages, shown_path, filters.rotate,
                     {**state.link_page_params(), **state.filter_params()})
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: views.data_version_now(board.url), campaign.data_version)
 try:
     nav.run()
-finally:  # also when the page ended early with st.stop() (an empty scope, the TV leaderboard)
+except ui.PageEnded:  # the page ended early (an empty scope, the TV leaderboard): the shell still finishes
+    pass
+finally:
     # After the page ran, the link holds its options too.
     with share_slot.container():
-        base = state.page_link_base(st.context.url, nav.url_path)
+        base = state.page_link_base(st.context.url, shown_path)
         ui.share_box(state.share_url(base), state.share_url(base, freeze=True), lang)
     # Only now are the page's own options known: say what the link brought that nothing reads
     # (not on a rotating wall screen, which carries every page's options and has no reader).

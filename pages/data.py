@@ -16,7 +16,7 @@ ss = st.session_state
 
 if f.screen:  # the big screen is public: no data page there, whoever is logged in
     st.subheader(t("data.screen", lang))  # plain text: alert boxes are unreadable on the dark screen theme
-    st.stop()
+    ui.end_page()
 
 
 def _flash(kind_message: tuple[str, str] | None) -> None:
@@ -63,7 +63,7 @@ elif not auth.is_editor():
         st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
     if ss.get("data-login-error"):
         st.error(data_page.md_escape(ss["data-login-error"]))
-    st.stop()
+    ui.end_page()
 else:
     who_col, out_col = st.columns([4, 1], vertical_alignment="center")
     who_col.caption(t("data.logged_in", lang, name=data_page.md_escape(auth.editor_name())))

@@ -11,7 +11,7 @@ view = views.block_view(f)
 
 if view.households == 0:
     ui.empty_state(t("empty.scope", f.lang))
-    st.stop()
+    ui.end_page()
 
 ui.kpi_tiles(overview.kpi_tiles(view.kpis, f.lang))
 

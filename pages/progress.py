@@ -24,7 +24,7 @@ view = views.curves_view(f)
 table, forecasts = view.table, view.forecasts
 if table.empty:
     ui.empty_state(t("empty.scope", f.lang))
-    st.stop()
+    ui.end_page()
 
 charts = views.curve_figures(f, x, chart)
 

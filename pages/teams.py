@@ -15,7 +15,7 @@ view = views.team_view(f, scoring)
 board, names = view.board, view.names
 if board.empty:
     ui.empty_state(t("teams.empty", f.lang))
-    st.stop()
+    ui.end_page()
 
 rules = teams.scoring_rule_lines(scoring, f.lang)
 show_score = not scoring.is_sealing_rate
@@ -26,7 +26,7 @@ if f.screen:
     left.html(teams.team_leaderboard_html(board, f.lang, screen=True, show_score=show_score))
     right.html(teams.team_pinned_html(board, f.lang))
     st.caption(" ".join(rules[:3]))
-    st.stop()
+    ui.end_page()
 
 st.subheader(t("teams.title", f.lang))
 st.caption(teams.team_summary(board, f.lang))

@@ -16,9 +16,13 @@ switch never resets the session's filters.
 
 from __future__ import annotations
 
+import os
+import runpy
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +33,10 @@ from lib.i18n import t
 FILTER_PARAMS = ("asof", "block", "team", "ptype", "own")
 SHELL_PARAMS = ("lang", "screen", "rotate", "refresh")
 ROTATE_RANGE = (5, 3600)
+#: Environment variable naming a file that gets one line per page script run.
+RUN_LOG_ENV = "BOARD_RUN_LOG"
+#: The entry script a page run without it is sent through (see :func:`_restart_through_app`).
+APP_SCRIPT = Path(__file__).resolve().parents[2] / "app.py"
 REFRESH_RANGE = (10, 86400)
 
 
@@ -316,10 +324,20 @@ def shell() -> dict[str, Any]:
 def filters() -> Filters:
     """The view every page shows; writes it to the URL (call at the top of a page)."""
     st = _st()
+    if not _ran_without_app():
+        _count_run()
     if _FILTERS_KEY not in st.session_state or _ran_without_app():
         _restart_through_app()
     publish()
     return st.session_state[_FILTERS_KEY]
+
+
+def _count_run() -> None:
+    """Append one line per page script run to ``$BOARD_RUN_LOG`` (benchmarks and tests count runs)."""
+    log = os.environ.get(RUN_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {time.time():.3f}\n")
 
 
 def _ran_without_app() -> bool:
@@ -334,17 +352,20 @@ def _ran_without_app() -> bool:
 
 
 def _restart_through_app() -> None:
-    """Rerun through ``app.py`` when Streamlit ran a page file on its own.
+    """Run ``app.py`` in place when Streamlit ran a page file on its own, then end this run.
 
     A fresh server treats a ``pages/`` folder as legacy multipage mode until
     the first ``st.navigation`` call, so the very first request for
     ``/overview`` runs ``pages/overview.py`` without the shell. Clearing that
-    flag and rerunning sends the request through ``app.py`` as intended.
+    flag and running the entry script inside this same run (it calls
+    ``st.navigation`` and runs the page) sends the request through ``app.py``
+    without a second script run in the browser.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    _st().rerun()
+    runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+    _st().stop()
 
 
 def choices() -> Choices:

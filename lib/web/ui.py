@@ -16,6 +16,19 @@ from lib import theme
 from lib.i18n import t
 
 
+class PageEnded(Exception):
+    """Raised by :func:`end_page`; ``app.py`` catches it around the page."""
+
+
+def end_page() -> None:
+    """End the page here, but let the shell finish (share box, notices).
+
+    ``st.stop()`` would end the whole run: after it Streamlit refuses every
+    further call, so the shell could not say what the link brought.
+    """
+    raise PageEnded
+
+
 def sizes(screen: bool) -> dict[str, int]:
     """Type sizes for the big screen or a desk."""
     return theme.SCREEN if screen else theme.DESK
