@@ -80,7 +80,7 @@ def _after_new_data(monkeypatch, **session):
     from types import SimpleNamespace
 
     fake = SimpleNamespace(session_state={"asof": date(2023, 11, 7), **session})
-    monkeypatch.setattr(state, "_st", lambda: fake)
+    monkeypatch.setattr(state, "st", fake)
     state._fit_session_to(replace(CHOICES, last_day=date(2023, 11, 8)), CHOICES)
     return fake.session_state["asof"]
 

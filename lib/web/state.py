@@ -24,7 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import schema
 from lib.i18n import t
@@ -220,21 +224,13 @@ _BOUND_KEY = "_state_bound"        # the page options bound() rendered this run
 _PINNED_KEY = "_state_pinned"      # the link named its as-of day: keep it, even when it is the latest
 
 
-def _st() -> Any:
-    import streamlit as st
-
-    return st
-
-
 def raw_params() -> dict[str, list[str]]:
     """The current URL's parameters, every value as a list."""
-    st = _st()
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
 def _url_is_new(raw: Mapping[str, list[str]]) -> bool:
     """True when the URL came from outside (a link, a reload), not our own write."""
-    st = _st()
     written = st.session_state.get(_WRITTEN_KEY)
     if written is None:
         return True
@@ -247,7 +243,6 @@ def begin_run(choices: Choices) -> tuple[Filters, list[str]]:
     Returns the filters the URL asked for (before widgets) and notices for
     anything dropped. Call once per run, in ``app.py``, before any widget.
     """
-    st = _st()
     raw = raw_params()
     st.session_state[_URL_KEY] = {}
     st.session_state[_ARRIVED_KEY] = []
@@ -284,7 +279,6 @@ def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
     and a board that followed the latest day keeps following it, unless its
     link named the day.
     """
-    st = _st()
     for key, allowed in (("block", choices.blocks), ("team", choices.teams),
                          ("ptype", choices.ptypes), ("own", choices.ownerships)):
         current = st.session_state.get(key) or []
@@ -301,7 +295,6 @@ def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
 
 def set_filters(filters: Filters) -> None:
     """Record the filters the sidebar widgets produced for this run."""
-    st = _st()
     st.session_state[_FILTERS_KEY] = filters
     st.session_state[_URL_KEY].update(filter_params())
 
@@ -311,19 +304,17 @@ def filter_params() -> dict[str, list[str]]:
 
     What a page switch of our own (the big screen's rotation) carries along.
     """
-    st = _st()
     return to_params(st.session_state[_FILTERS_KEY], st.session_state[_CHOICES_KEY],
                      freeze=st.session_state.get(_PINNED_KEY, False))
 
 
 def shell() -> dict[str, Any]:
     """screen / rotate / refresh for this session."""
-    return dict(_st().session_state.get(_SHELL_KEY, {"screen": False, "rotate": None, "refresh": None}))
+    return dict(st.session_state.get(_SHELL_KEY, {"screen": False, "rotate": None, "refresh": None}))
 
 
 def filters() -> Filters:
     """The view every page shows; writes it to the URL (call at the top of a page)."""
-    st = _st()
     if not _ran_without_app():
         _count_run()
     if _FILTERS_KEY not in st.session_state or _ran_without_app():
@@ -346,8 +337,6 @@ def _ran_without_app() -> bool:
     Then ``app.py`` did not parse this run's URL, so the session's filters
     may be stale (AppTest starts every run that way).
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     return bool(PagesManager.uses_pages_directory)
 
 
@@ -361,16 +350,19 @@ def _restart_through_app() -> None:
     ``st.navigation`` and runs the page) sends the request through ``app.py``
     without a second script run in the browser.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     PagesManager.uses_pages_directory = False
-    runpy.run_path(str(APP_SCRIPT), run_name="__main__")
-    _st().stop()
+    ctx = get_script_run_ctx()
+    if ctx is None:  # not inside a Streamlit run: nothing to restart
+        return
+    # As the entry script, so every element and widget gets the ids a normal run gives it.
+    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+    st.stop()
 
 
 def choices() -> Choices:
     """The ids and date range of the loaded data."""
-    return _st().session_state[_CHOICES_KEY]
+    return st.session_state[_CHOICES_KEY]
 
 
 def publish() -> None:
@@ -379,7 +371,6 @@ def publish() -> None:
     Must run inside the page script: Streamlit discards query-string writes
     made by the entry script around a page switch.
     """
-    st = _st()
     wanted = dict(st.session_state.get(_URL_KEY, {}))
     if raw_params() != wanted:
         st.query_params.from_dict(wanted)
@@ -403,7 +394,6 @@ def bound(
     parameter (invalid values dropped with a notice); afterwards the widget's
     value is written back, and left out while it equals ``default``.
     """
-    st = _st()
     raw = raw_params()
     seen: set[str] = st.session_state.setdefault("_state_seen", set())
     incoming: dict[str, list[str]] = st.session_state.get(_INCOMING_KEY, {})
@@ -439,7 +429,7 @@ def link_page_params() -> dict[str, list[str]]:
     The big screen's rotation carries them from page to page, so the map
     keeps the link's basemap after a round through the other pages.
     """
-    return dict(_st().session_state.get(_INCOMING_KEY, {}))
+    return dict(st.session_state.get(_INCOMING_KEY, {}))
 
 
 def unread_params() -> list[str]:
@@ -448,7 +438,6 @@ def unread_params() -> list[str]:
     Call after the page ran (``nav.run()``), when every option it binds is known.
     Empty on runs that did not open a new link, so the notice shows once.
     """
-    st = _st()
     return unknown_params(st.session_state.get(_ARRIVED_KEY, ()), st.session_state.get(_BOUND_KEY, ()))
 
 
@@ -456,7 +445,6 @@ def _seed_value(
     values: list[str], *, default: Any, parse: Callable[[list[str]], Any] | None,
     options: Sequence[Any] | None, multi: bool, param: str,
 ) -> Any:
-    st = _st()
     lang = st.session_state.get("lang", "zh")
     if parse is not None:
         try:
@@ -478,7 +466,6 @@ def _seed_value(
 
 def share_url(base: str, *, freeze: bool = False) -> str:
     """The link to the current view; ``freeze`` pins today's as-of day."""
-    st = _st()
     params = dict(st.session_state.get(_URL_KEY, {}))
     f: Filters = st.session_state[_FILTERS_KEY]
     if freeze:
@@ -498,13 +485,11 @@ def page_link_base(current_url: str | None, url_path: str) -> str:
     Keeps any ``server.baseUrlPath`` prefix: the last path segment (the page
     the browser shows) is replaced by ``url_path``.
     """
-    from urllib.parse import urlsplit
-
     if not current_url:
         return f"/{url_path}"
     parts = urlsplit(current_url)
     segments = [s for s in parts.path.split("/") if s]
-    known = set(_st().session_state.get("_state_page_paths", ())) | {url_path}
+    known = set(st.session_state.get("_state_page_paths", ())) | {url_path}
     if segments and segments[-1] in known:
         segments = segments[:-1]
     prefix = "/".join(segments)
