@@ -4,6 +4,7 @@ the demo campaign built once per run, and an AppTest factory for pages."""
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from streamlit.testing.v1 import AppTest
 from lib import store
 
 ROOT = Path(__file__).resolve().parent.parent
+# Campaign snapshots of the test databases go to a throwaway folder, not data/cache (servers inherit it).
+os.environ.setdefault("BOARD_CACHE_DIR", tempfile.mkdtemp(prefix="board-snapshots-"))
 APP_TIMEOUT = 90  # seconds; AppTest needs ≥ 30 s on a 2-core machine
 
 

@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import assets, metrics, store
+from lib.store import snapshot
 from lib.figures import overview, parcel_map, progress
 from lib.web.state import Filters
 
@@ -32,7 +33,7 @@ Scope = tuple[tuple[str, tuple[str, ...]], ...]
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load_cached(url: str, version: int) -> store.Campaign:
-    return store.load_frames(store.get_engine(url))
+    return snapshot.load_with_snapshot(store.get_engine(url), snapshot.cache_dir())
 
 
 def load_campaign(url: str | None = None) -> store.Campaign:
