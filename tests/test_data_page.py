@@ -275,7 +275,7 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
     problems = at.dataframe[0].value
     assert problems["级别"].tolist() == ["✗ 错误"] * 3
     assert problems[["表", "行", "列"]].values.tolist() == [
-        ["进度_20231107.csv", 2, "户号"], ["进度_20231107.csv", 3, "签约日期"], ["进度_20231107.csv", 4, "封房日期"]]
+        ["进度_20231107.csv", "2", "户号"], ["进度_20231107.csv", "3", "签约日期"], ["进度_20231107.csv", "4", "封房日期"]]
     for message, (_, _, expected) in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):
         assert message.startswith(expected)
     assert _shown(at.error[0].value).startswith("有 3 个错误，不能导入，未写入任何数据。")

@@ -18,23 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from lib import schema
-from lib.ingest.read import (
-    ALIASES,
-    STAGE_FIELDS,
-    Ledger,
-    Note,
-    Progress,
-    Table,
-    parse_date_cells,
-)
+from lib.i18n import LANGS, t
+from lib.ingest.messages import Message, Term, msg
+from lib.ingest.model import Ledger, Note, Table
+from lib.ingest.read import ALIASES, STAGE_FIELDS, Progress, parse_date_cells
 
 if TYPE_CHECKING:
     from lib.store import Campaign
 
-STAGE_ZH = dict(zip(schema.STAGES, ("入户调查", "评估", "签约", "封房", "交房", "拆除")))
-STAGE_EN = dict(zip(schema.STAGES, ("surveyed", "appraised", "signed", "sealed", "handed over", "demolished")))
 
 #: Status-column values → (stage reached or None, highest stage allowed).
 STATUS_VALUES: dict[str, tuple[str | None, str]] = {
@@ -63,9 +57,9 @@ _NOT_TEXT = ("launch_date", "deadline", "status")
 class Problem:
     """One problem, located as the user sees it in Excel.
 
-    ``row`` is the 1-based spreadsheet row (None for a whole-file problem);
-    ``column`` is the file's own header text. The messages already name sheet,
-    row and column.
+    ``row`` is the 1-based spreadsheet row (None for a problem of a whole
+    column or file); ``column`` is the file's own header text. :meth:`text`
+    names sheet, row and column; :meth:`body` is the message alone.
     """
 
     severity: str  # "error" | "warning"
@@ -73,8 +67,30 @@ class Problem:
     sheet: str
     row: int | None
     column: str
-    message_zh: str
-    message_en: str
+    message: Message
+
+    def body(self, lang: str) -> str:
+        """The message without its place (for a table whose columns show the place)."""
+        return self.message.text(lang)
+
+    def text(self, lang: str) -> str:
+        """The message led by its place: “进度”表第 3 行“签约日期”列：…"""
+        where = t("ingest.where.sheet", lang, sheet=self.sheet)
+        if self.row is not None:
+            where += t("ingest.where.row", lang, row=self.row)
+        if self.column:
+            where += t("ingest.where.column", lang, column=self.column)
+        return t("ingest.where.lead", lang, where=where, text=self.body(lang))
+
+    @property
+    def message_zh(self) -> str:
+        """The located message in Chinese."""
+        return self.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        """The located message in English."""
+        return self.text("en")
 
 
 @dataclass
@@ -100,41 +116,53 @@ class Changes:
                     or self.new_households or self.updated_blocks or self.updated_teams
                     or self.updated_households or self.footprints)
 
+    def counts(self) -> dict[str, Any]:
+        """The changes as counts only (JSON-ready): how the import history stores them, in no language."""
+        out: dict[str, Any] = {}
+        if self.added:
+            out["added"] = dict(self.added)
+        if self.removed:
+            out["removed"] = dict(self.removed)
+        for name in _COUNTED:
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, Any]) -> Changes:
+        """The inverse of :meth:`counts`."""
+        return cls(added=dict(counts.get("added", {})), removed=dict(counts.get("removed", {})),
+                   **{name: int(counts.get(name, 0)) for name in _COUNTED})
+
+    def text(self, lang: str) -> str:
+        """The one-line summary in ``lang``: +12 签约，+9 封房，2 处日期更正 …"""
+        parts = [t("ingest.change.added", lang, n=n, stage=t(f"ingest.stage.{s}", lang)) for s, n in self.added.items()]
+        parts += [t("ingest.change.removed", lang, n=n, stage=t(f"ingest.stage.{s}", lang))
+                  for s, n in self.removed.items()]
+        for name in _COUNTED[:-1]:
+            n = getattr(self, name)
+            if n:
+                parts.append(_plural(f"ingest.change.{name}", n, lang))
+        text = t("ingest.change.separator", lang).join(parts) if parts else t("ingest.change.none", lang)
+        return text + (t("ingest.change.not_on_map", lang, n=self.not_on_map) if self.not_on_map else "")
+
     def text_zh(self) -> str:
-        """The one-line summary: +12 签约，+9 封房，2 处日期更正 …"""
-        parts = [f"+{n} {STAGE_ZH[s]}" for s, n in self.added.items()]
-        parts += [f"−{n} {STAGE_ZH[s]}" for s, n in self.removed.items()]
-        if self.corrected:
-            parts.append(f"{self.corrected} 处日期更正")
-        for n, what in ((self.new_blocks, "个地块"), (self.new_teams, "个工作组"), (self.new_households, "户")):
-            if n:
-                parts.append(f"新增 {n} {what}")
-        for n, what in ((self.updated_blocks, "个地块"), (self.updated_teams, "个工作组"),
-                        (self.updated_households, "户")):
-            if n:
-                parts.append(f"更新 {n} {what}信息")
-        if self.footprints:
-            parts.append(f"{self.footprints} 户图斑")
-        text = "，".join(parts) if parts else "没有变化"
-        return text + (f"（{self.not_on_map} 户不在地图上）" if self.not_on_map else "")
+        """The summary in Chinese."""
+        return self.text("zh")
 
     def text_en(self) -> str:
-        """The one-line summary in English."""
-        parts = [f"+{n} {STAGE_EN[s]}" for s, n in self.added.items()]
-        parts += [f"−{n} {STAGE_EN[s]}" for s, n in self.removed.items()]
-        if self.corrected:
-            parts.append(f"{self.corrected} corrected date{'s' * (self.corrected != 1)}")
-        for n, what in ((self.new_blocks, "block"), (self.new_teams, "team"), (self.new_households, "household")):
-            if n:
-                parts.append(f"{n} new {what}{'s' * (n != 1)}")
-        for n, what in ((self.updated_blocks, "block"), (self.updated_teams, "team"),
-                        (self.updated_households, "household")):
-            if n:
-                parts.append(f"{n} {what}{'s' * (n != 1)} updated")
-        if self.footprints:
-            parts.append(f"{self.footprints} footprint{'s' * (self.footprints != 1)}")
-        text = ", ".join(parts) if parts else "no changes"
-        return text + (f" ({self.not_on_map} not on the map)" if self.not_on_map else "")
+        """The summary in English."""
+        return self.text("en")
+
+
+#: The plain counts of :class:`Changes`, in the order the summary says them (not_on_map last).
+_COUNTED = ("corrected", "new_blocks", "new_teams", "new_households", "updated_blocks", "updated_teams",
+            "updated_households", "footprints", "not_on_map")
+
+
+def _plural(key: str, n: int, lang: str) -> str:
+    """``key`` for a count: ``key.1`` when there is exactly one (English needs it)."""
+    return t(f"{key}.1" if n == 1 else key, lang, n=n)
 
 
 @dataclass
@@ -173,31 +201,27 @@ class Report:
     def problems_frame(self) -> pd.DataFrame:
         """The problems as a table (severity, sheet, row, column, messages)."""
         cols = ["severity", "code", "sheet", "row", "column", "message_zh", "message_en"]
-        return pd.DataFrame([p.__dict__ for p in self.problems], columns=cols).astype({"row": "Int64"})
+        records = [(p.severity, p.code, p.sheet, p.row, p.column, p.message_zh, p.message_en) for p in self.problems]
+        return pd.DataFrame(records, columns=cols).astype({"row": "Int64"})
 
     def to_text(self, lang: str = "both") -> str:
-        """The report as the command line prints it."""
-        zh, en = lang in ("zh", "both"), lang in ("en", "both")
-        lines = [f"{self.file_name}  sha256 {self.sha256[:12]}  {self.rows} 行/rows"
-                 + (f"  截至/as of {self.as_of}" if self.as_of else "")]
-        if zh:
-            lines.append(f"变化：{self.changes.text_zh()}")
-        if en:
-            lines.append(f"Changes: {self.changes.text_en()}")
+        """The report as the command line prints it: ``lang`` zh, en or both (each line in both languages)."""
+        langs = LANGS if lang == "both" else (lang,)
+
+        def say(render: Any) -> list[str]:
+            return [render(la) for la in langs]
+
+        lines = say(lambda la: t("ingest.report.head", la, file=self.file_name, sha=self.sha256[:12], rows=self.rows)
+                    + (t("ingest.report.as_of", la, day=self.as_of) if self.as_of else ""))
+        lines += say(lambda la: t("ingest.report.changes", la, text=self.changes.text(la)))
         for n in self.notes:
-            lines.append("  · " + " / ".join(([n.message_zh] if zh else []) + ([n.message_en] if en else []))
-                         + (f"  [{n.sheet}]" if n.sheet else ""))
+            lines += say(lambda la, n=n: "  · " + n.text(la))
         for p in self.problems:
-            error = p.severity == "error"
-            if zh:
-                lines.append(f"  {'错误' if error else '警告'}：{p.message_zh}")
-            if en:
-                lines.append(f"  {'    ' if zh else ('ERROR' if error else 'warning') + ': '}{p.message_en}")
+            level = "ingest.report.error" if p.severity == "error" else "ingest.report.warning"
+            lines += say(lambda la, p=p, level=level: "  " + t(level, la, text=p.text(la)))
         e, w = len(self.errors), len(self.warnings)
-        if zh:
-            lines.append(f"{e} 个错误，{w} 个警告")
-        if en:
-            lines.append(f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}")
+        lines += say(lambda la: t("ingest.report.counts", la, errors=_plural("ingest.report.errors", e, la),
+                                  warnings=_plural("ingest.report.warnings", w, la)))
         return "\n".join(lines)
 
 
@@ -250,19 +274,16 @@ class _Validator:
 
     # -- helpers -----------------------------------------------------------
     def problem(self, severity: str, code: str, table: Table | str, row: int | None, field_or_col: str,
-                zh: str, en: str) -> None:
+                message_key: str, /, **params: Any) -> None:
         sheet = table.sheet if isinstance(table, Table) else table
         column = table.headers.get(field_or_col, field_or_col) if isinstance(table, Table) else field_or_col
-        where_zh = f"“{sheet}”表" + (f"第 {row} 行" if row is not None else "") + (f"“{column}”列" if column else "")
-        where_en = f"Sheet '{sheet}'" + (f", row {row}" if row is not None else "") + (
-            f", column '{column}'" if column else "")
-        self.problems.append(Problem(severity, code, sheet, row, column, f"{where_zh}：{zh}", f"{where_en}: {en}"))
+        self.problems.append(Problem(severity, code, sheet, row, column, Message(message_key, params)))
 
-    def error(self, *args: Any) -> None:
-        self.problem("error", *args)
+    def error(self, *args: Any, **params: Any) -> None:
+        self.problem("error", *args, **params)
 
-    def warning(self, *args: Any) -> None:
-        self.problem("warning", *args)
+    def warning(self, *args: Any, **params: Any) -> None:
+        self.problem("warning", *args, **params)
 
     def run(self, progress: Progress) -> Report:
         progress(0.0, "blocks")
@@ -326,14 +347,12 @@ class _Validator:
                     seen[k] = (t, int(row), vals)
                     continue
                 t0, row0, vals0 = seen[k]
-                where_zh = f"第 {row0} 行" if t0 is t else f"“{t0.sheet}”表第 {row0} 行"
-                where_en = f"row {row0}" if t0 is t else f"sheet '{t0.sheet}' row {row0}"
+                where = (msg("ingest.where.same_sheet", row=row0) if t0 is t
+                         else msg("ingest.where.other_sheet", sheet=t0.sheet, row=row0))
                 if vals == vals0:
-                    self.warning("duplicate_row", t, int(row), key, f"与{where_zh}完全相同（{k}），已忽略。",
-                                 f"the same as {where_en} ({k}); ignored.")
+                    self.warning("duplicate_row", t, int(row), key, "ingest.duplicate_row", where=where, key=k)
                 else:
-                    self.error("duplicate_conflict", t, int(row), key, f"“{k}”已在{where_zh}出现，两行内容不同。",
-                               f"'{k}' also appears in {where_en} with different values.")
+                    self.error("duplicate_conflict", t, int(row), key, "ingest.duplicate_conflict", where=where, key=k)
                 skip.add((ti, pos))
         return skip
 
@@ -353,7 +372,7 @@ class _Validator:
                 if (ti, pos) in skip:
                     continue
                 if not bid:
-                    self.error("missing_value", t, row, "name", "地块名称为空。", "the block name is empty.")
+                    self.error("missing_value", t, row, "name", "ingest.block.no_name")
                     continue
                 cur = self.cur_blocks.get(bid, {})
                 rec = {"block_id": bid, "name": r.get("name") or cur.get("name") or bid}
@@ -367,7 +386,7 @@ class _Validator:
                 rec["launch_date"] = launch.iloc[pos] or _as_date(cur.get("launch_date"))
                 if rec["launch_date"] is None:
                     self.error("missing_value", t, row, "launch_date" if "launch_date" in t.headers else "",
-                               f"地块“{rec['name']}”缺少启动日期。", f"block '{rec['name']}' has no launch date.")
+                               "ingest.block.no_launch", name=rec["name"])
                     continue
                 if bad_deadline.iloc[pos]:
                     self.bad_date(t, row, "deadline", frame["deadline"].iloc[pos])
@@ -378,9 +397,8 @@ class _Validator:
                     given = old if old and _as_date(cur.get("launch_date")) == rec["launch_date"] else None
                 rec["deadline"] = given or schema.deadline_for(rec["launch_date"])
                 if rec["deadline"] < rec["launch_date"]:
-                    self.error("deadline_before_launch", t, row, "deadline",
-                               f"截止日期 {rec['deadline']} 早于启动日期 {rec['launch_date']}。",
-                               f"the deadline {rec['deadline']} is before the launch date {rec['launch_date']}.")
+                    self.error("deadline_before_launch", t, row, "deadline", "ingest.block.deadline_before_launch",
+                               deadline=rec["deadline"], launch=rec["launch_date"])
                     continue
                 out[bid] = rec
         return out
@@ -402,18 +420,18 @@ class _Validator:
                 if (ti, pos) in skip or r["_block"] is False:
                     continue
                 if not tid:
-                    self.error("missing_value", t, row, "name", "工作组名称为空。", "the team name is empty.")
+                    self.error("missing_value", t, row, "name", "ingest.team.no_name")
                     continue
                 cur = self.cur_teams.get(tid, {})
                 kind = r.get("kind") or cur.get("kind") or "工作组"
                 if kind not in schema.TEAM_KINDS:
-                    self.error("bad_value", t, row, "kind", f"类型“{kind}”无效，应为 {'、'.join(schema.TEAM_KINDS)}。",
-                               f"'{kind}' is not a team kind; expected {', '.join(schema.TEAM_KINDS)}.")
+                    self.error("bad_value", t, row, "kind", "ingest.team.bad_kind", kind=kind,
+                               kinds=list(schema.TEAM_KINDS))
                     continue
                 block = r["_block"] or cur.get("block_id")
                 if not block:
                     self.error("missing_value", t, row, "block" if "block" in t.headers else "",
-                               f"工作组“{r.get('name') or tid}”缺少地块。", f"team '{r.get('name') or tid}' has no block.")
+                               "ingest.team.no_block", name=r.get("name") or tid)
                     continue
                 out[tid] = {"team_id": tid, "name": r.get("name") or cur.get("name") or tid,
                             "organisation": r.get("organisation") or cur.get("organisation") or "",
@@ -449,8 +467,7 @@ class _Validator:
             return ref
         if ref in self.block_names:
             return self.block_names[ref]
-        self.error("unknown_block", t, row, "block", f"地块“{ref}”不存在（地块表和现有数据里都没有）。",
-                   f"block '{ref}' does not exist (neither in the 地块 sheet nor in the current data).")
+        self.error("unknown_block", t, row, "block", "ingest.unknown_block", ref=ref)
         return False
 
     def resolve_team(self, t: Table, row: int, ref: str, block: str | None) -> Any:
@@ -464,11 +481,9 @@ class _Validator:
         if len(in_block) == 1 or len(named) == 1:
             return (in_block or named)[0]
         if named:
-            self.error("ambiguous_team", t, row, "team", f"有多个名为“{ref}”的工作组，请改填工作组编号。",
-                       f"several teams are called '{ref}'; give the team id instead.")
+            self.error("ambiguous_team", t, row, "team", "ingest.ambiguous_team", ref=ref)
         else:
-            self.error("unknown_team", t, row, "team", f"工作组“{ref}”不存在（工作组表和现有数据里都没有）。",
-                       f"team '{ref}' does not exist (neither in the 工作组 sheet nor in the current data).")
+            self.error("unknown_team", t, row, "team", "ingest.unknown_team", ref=ref)
         return False
 
     # -- households --------------------------------------------------------
@@ -485,7 +500,7 @@ class _Validator:
                 if (ti, pos) in skip:
                     continue
                 if not hid:
-                    self.error("missing_value", t, row, "household_id", "户号为空。", "the household number is empty.")
+                    self.error("missing_value", t, row, "household_id", "ingest.household.no_id")
                     continue
                 cur = self.cur_households.get(hid, {})
                 ok = True
@@ -493,7 +508,7 @@ class _Validator:
                 block = cur.get("block_id") if block is None else block
                 if block is None:
                     self.error("missing_value", t, row, "block" if "block" in t.headers else "household_id",
-                               f"户号 {hid} 缺少地块。", f"household {hid} has no block.")
+                               "ingest.household.no_block", hid=hid)
                 ok &= bool(block)
                 team = self.resolve_team(t, row, r.get("team", ""), block)
                 team = cur.get("team_id") if team is None else team
@@ -511,8 +526,7 @@ class _Validator:
                             "property_type": ptype, "ownership": owner, "floor_area_m2": area,
                             "owner_name": r.get("owner_name") or cur.get("owner_name") or "", "flags": flags}
                 if team and self.known_teams.get(team, {}).get("block_id") not in (block, None):
-                    self.warning("team_other_block", t, row, "team", f"工作组“{r.get('team')}”属于另一个地块。",
-                                 f"team '{r.get('team')}' belongs to another block.")
+                    self.warning("team_other_block", t, row, "team", "ingest.team.other_block", team=r.get("team"))
         return out
 
     def vocab(self, t: Table, row: int, f: str, value: str, synonyms: dict[str, str], allowed: Sequence[str],
@@ -521,16 +535,14 @@ class _Validator:
             if current:
                 return str(current)
             self.error("missing_value", t, row, f if f in t.headers else "household_id",
-                       f"户号 {hid} 缺少{'房屋用途' if f == 'property_type' else '产权性质'}。",
-                       f"household {hid} has no {'property type' if f == 'property_type' else 'ownership'}.")
+                       "ingest.household.no_value", hid=hid, what=Term("ingest.field", f))
             return None
         key = re.sub(r"[\s（）()—–\-_·]", "", value)
         if value in allowed:
             return value
         if key in synonyms:
             return synonyms[key]
-        self.error("bad_value", t, row, f, f"“{value}”无效，应为 {'、'.join(allowed)} 之一。",
-                   f"'{value}' is not allowed; expected one of {', '.join(allowed)}.")
+        self.error("bad_value", t, row, f, "ingest.bad_value", value=value, allowed=list(allowed))
         return None
 
     def number(self, t: Table, row: int, f: str, value: str, current: Any) -> Any:
@@ -538,7 +550,7 @@ class _Validator:
             return None if current is None or pd.isna(current) else float(current)
         s = re.sub(r"[,，\s]|㎡|m2|m²|平方米|平米", "", value)
         if not _NUMBER.match(s) or float(s) < 0:
-            self.error("bad_number", t, row, f, f"“{value}”不是有效的面积数字。", f"'{value}' is not a valid area.")
+            self.error("bad_number", t, row, f, "ingest.bad_number", value=value)
             return False
         return float(s)
 
@@ -553,8 +565,8 @@ class _Validator:
             if part in schema.HOUSEHOLD_FLAGS:
                 found.add(part)
             else:
-                self.warning("unknown_flag", t, row, "flags", f"标记“{part}”无法识别，已忽略（可用：{'、'.join(schema.HOUSEHOLD_FLAGS)}）。",
-                             f"flag '{part}' is not recognised and was ignored (known: {', '.join(schema.HOUSEHOLD_FLAGS)}).")
+                self.warning("unknown_flag", t, row, "flags", "ingest.unknown_flag", flag=part,
+                             known=list(schema.HOUSEHOLD_FLAGS))
         for c in flag_cols:
             if r[c].lower() in _TRUE:
                 found.add(c.split(":", 1)[1])
@@ -562,8 +574,7 @@ class _Validator:
 
     def bad_date(self, t: Table, row: int, f: str, raw: Any) -> None:
         shown = _text(raw)
-        self.error("bad_date", t, row, f, f"“{shown}”不是有效日期（可写 2023-09-26、2023/9/26、2023年9月26日）。",
-                   f"'{shown}' is not a valid date (write 2023-09-26, 2023/9/26 or 2023年9月26日).")
+        self.error("bad_date", t, row, f, "ingest.bad_date", value=shown)
 
     # -- progress ----------------------------------------------------------
     def check_progress(self, households: dict[str, dict]) -> pd.DataFrame | None:
@@ -579,19 +590,16 @@ class _Validator:
             parsed = {f: tuple(x.tolist() for x in _dates(t, frame, f)) for f in stage_cols}
             status = frame["status"].tolist() if "status" in frame.columns else None
             if stage_cols and "status" in frame.columns:
-                self.notes.append(Note(t.sheet, "表中已有日期列，状态列仅供参考，未使用。",
-                                       "The sheet has date columns; its status column was not used."))
+                self.notes.append(Note(t.sheet, msg("ingest.note.status_unused")))
             for pos, (hid, row) in enumerate(zip(frame["household_id"], frame["_row"])):
                 row = int(row)
                 if (ti, pos) in skip:
                     continue
                 if not hid:
-                    self.error("missing_value", t, row, "household_id", "户号为空。", "the household number is empty.")
+                    self.error("missing_value", t, row, "household_id", "ingest.household.no_id")
                     continue
                 if hid not in known:
-                    self.error("unknown_household", t, row, "household_id",
-                               f"户号“{hid}”不存在（户表和现有数据里都没有）。",
-                               f"household '{hid}' does not exist (neither in the 户 sheet nor in the current data).")
+                    self.error("unknown_household", t, row, "household_id", "ingest.unknown_household", hid=hid)
                     continue
                 where[hid] = (t, row)
                 given: dict[str, Any] = {}
@@ -602,9 +610,9 @@ class _Validator:
                         continue
                     d = dates[pos]
                     if d is not None and d > self.limit:
-                        day = f"台账日期 {self.as_of}" if self.as_of else f"今天 {self.limit}"
-                        day_en = f"the ledger's as-of day {self.as_of}" if self.as_of else f"today, {self.limit}"
-                        self.error("after_as_of", t, row, f, f"{d} 晚于{day}。", f"{d} is after {day_en}.")
+                        limit = (msg("ingest.limit.as_of", day=self.as_of) if self.as_of
+                                 else msg("ingest.limit.today", day=self.limit))
+                        self.error("after_as_of", t, row, f, "ingest.after_as_of", date=d, limit=limit)
                         continue
                     given[f[5:]] = d
                 file_dates[hid] = given
@@ -616,19 +624,14 @@ class _Validator:
     def apply_statuses(self, statuses: dict[str, tuple[Table, int, str]], file_dates: dict[str, dict]) -> None:
         if statuses and self.as_of is None:
             t, row, _ = next(iter(statuses.values()))
-            self.error("status_without_as_of", t, None, "status",
-                       "状态列需要台账日期：请在标题中写明“截至2023年11月7日”，或在导入时指定日期。",
-                       "a status column needs the ledger's as-of day: write “截至2023年11月7日” in the title, "
-                       "or give the day when importing.")
+            self.error("status_without_as_of", t, None, "status", "ingest.status_without_as_of")
             return
         for hid, (t, row, raw) in statuses.items():
             value = re.sub(r"\s", "", raw)
             if not value:
                 continue
             if value not in STATUS_VALUES:
-                self.error("bad_status", t, row, "status",
-                           f"状态“{raw}”无法识别（可用：未签约、已签约、已封房、已交房、已拆除 等）。",
-                           f"status '{raw}' is not recognised (use 未签约, 已签约, 已封房, 已交房, 已拆除 …).")
+                self.error("bad_status", t, row, "status", "ingest.bad_status", value=raw)
                 continue
             reached, cap = STATUS_VALUES[value]
             cur = self.cur_dates.get(hid, {})
@@ -661,9 +664,7 @@ class _Validator:
                 if d is None:
                     col = f"date_{s}"
                     self.warning("stage_regressed", t, row, col if col in t.headers else "status",
-                                 f"户号 {hid} 原已{STAGE_ZH[s]}（{old}），本台账为未{STAGE_ZH[s]}；接受后将删除该日期。",
-                                 f"household {hid} was {STAGE_EN[s]} on {old} but this ledger says it is not; "
-                                 "accepting removes that date.")
+                                 "ingest.stage_regressed", hid=hid, stage=Term("ingest.stage", s), old=old)
                     self.changes.removed[s] = self.changes.removed.get(s, 0) + 1
                 elif old is None:
                     self.changes.added[s] = self.changes.added.get(s, 0) + 1
@@ -675,10 +676,8 @@ class _Validator:
             prev = max(earlier, key=lambda s: merged[s])
             col = f"date_{bad}" if bad in given else f"date_{prev}"
             col = col if col in t.headers else "status"
-            self.error("stage_order", t, row, col,
-                       f"户号 {hid} 的{STAGE_ZH[bad]}日期 {merged[bad]} 早于{STAGE_ZH[prev]}日期 {merged[prev]}。",
-                       f"household {hid} is {STAGE_EN[bad]} on {merged[bad]}, before it was {STAGE_EN[prev]} "
-                       f"on {merged[prev]}.")
+            self.error("stage_order", t, row, col, "ingest.stage_order", hid=hid, stage=Term("ingest.stage", bad),
+                       date=merged[bad], prev=Term("ingest.stage", prev), prev_date=merged[prev])
         self.changes.added = {s: self.changes.added[s] for s in schema.STAGES if s in self.changes.added}
         self.changes.removed = {s: self.changes.removed[s] for s in schema.STAGES if s in self.changes.removed}
         if not records:
@@ -687,8 +686,6 @@ class _Validator:
 
     # -- footprints --------------------------------------------------------
     def check_footprints(self, households: dict[str, dict]) -> pd.DataFrame | None:
-        import shapely
-
         fp = self.ledger.footprints
         sheet = self.ledger.footprints_sheet
         geoms: dict[str, Any] = {}
@@ -696,19 +693,15 @@ class _Validator:
             known = set(self.cur_households) | set(households)
             for hid, feature, geom in zip(fp["household_id"], fp["feature"], fp.geometry):
                 if not hid or hid not in known:
-                    self.warning("unknown_household", sheet, int(feature), "户号",
-                                 f"图斑的户号“{hid}”不在台账中，已忽略。",
-                                 f"the footprint's household '{hid}' is not in the ledger; ignored.")
+                    self.warning("unknown_household", sheet, int(feature), "户号", "ingest.footprint.unknown", hid=hid)
                     continue
                 if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    kind = "空" if geom is None or geom.is_empty else geom.geom_type
-                    self.warning("bad_geometry", sheet, int(feature), "geometry",
-                                 f"户号 {hid} 的图斑不是面（{kind}），已忽略。",
-                                 f"the footprint of household {hid} is not a polygon ({kind}); ignored.")
+                    kind = msg("ingest.footprint.empty") if geom is None or geom.is_empty else geom.geom_type
+                    self.warning("bad_geometry", sheet, int(feature), "geometry", "ingest.footprint.not_polygon",
+                                 hid=hid, kind=kind)
                     continue
                 if hid in geoms:
-                    self.warning("duplicate_row", sheet, int(feature), "户号",
-                                 f"户号 {hid} 有多个图斑，只用第一个。", f"household {hid} has several footprints; the first is used.")
+                    self.warning("duplicate_row", sheet, int(feature), "户号", "ingest.footprint.duplicate", hid=hid)
                     continue
                 geoms[hid] = geom if geom.is_valid else shapely.make_valid(geom)
         rows = []
