@@ -459,6 +459,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                                   "The files give different as-of days; the latest, {day}, is used."),
     "ingest.note.macros": ("工作簿含有宏，宏已忽略（不会运行）。", "The workbook contains macros; they were ignored (never run)."),
     "ingest.note.hidden_sheet": ("隐藏的工作表已忽略。", "Hidden sheet ignored."),
+    "ingest.note.guide_sheet": ("说明表不是台账，已忽略。", "An instructions sheet, not a ledger; ignored."),
     "ingest.note.no_header": ("没有找到表头，此表已忽略。", "No header found; sheet ignored."),
     "ingest.note.unknown_header": ("表头无法识别为地块、工作组、户或进度表，此表已忽略。",
                                    "The header does not match blocks, teams, households or progress; sheet ignored."),

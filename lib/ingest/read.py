@@ -94,6 +94,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("状态", "当前状态", "进度状态", "征收状态", "签约状态", "status"),
     },
 }
+#: Sheets that explain a workbook rather than hold data (the template's 说明 carries example rows).
+GUIDE_SHEETS: frozenset[str] = frozenset(("说明", "填表说明", "使用说明", "模板说明", "instructions", "readme"))
 #: Columns recognised and deliberately dropped (row counters).
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "行号", "no", "no.")
 
@@ -313,6 +315,9 @@ def _read_xlsx(data: bytes, ledger: Ledger, titles: list[str], report: Progress)
         if ws.sheet_state != "visible":
             ledger.notes.append(Note(ws.title, msg("ingest.note.hidden_sheet")))
             continue
+        if normalise_header(ws.title) in GUIDE_SHEETS:
+            ledger.notes.append(Note(ws.title, msg("ingest.note.guide_sheet")))
+            continue
         grid = _trim([list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)])
         hidden_cols: set[int] = set()
         for key, dim in ws.column_dimensions.items():
@@ -343,6 +348,9 @@ def _read_xls(data: bytes, ledger: Ledger, titles: list[str], report: Progress) 
         report(i / max(book.nsheets, 1), sh.name)
         if sh.visibility:
             ledger.notes.append(Note(sh.name, msg("ingest.note.hidden_sheet")))
+            continue
+        if normalise_header(sh.name) in GUIDE_SHEETS:
+            ledger.notes.append(Note(sh.name, msg("ingest.note.guide_sheet")))
             continue
         grid = _trim([[_xls_value(sh.cell(r, c), book.datemode) for c in range(sh.ncols)] for r in range(sh.nrows)])
         sheet = Sheet(
