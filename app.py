@@ -11,6 +11,8 @@ from lib.i18n import label, t
 from lib.web import auth, state, ui, views
 
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
+#: Pages no sidebar filter changes (url paths): the sidebar shows the language only.
+FILTERLESS_PAGES = frozenset({"data"})
 assets.ensure_vendor_assets(Path(__file__).parent)
 
 
@@ -68,16 +70,23 @@ with st.sidebar:
     st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
     lang = st.session_state.get("lang") or "zh"
     i18n.set_lang(lang)
-    st.subheader(t("filter.header"))
-    asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
-    blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
-                            format_func=choices.blocks.get, placeholder=t("filter.all"))
-    teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
-                           format_func=choices.teams.get, placeholder=t("filter.all"))
-    ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
-                            format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
-    owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
-                          format_func=lambda v: label("own", v), placeholder=t("filter.all"))
+pages = registered_pages(lang, empty=empty)
+nav = st.navigation(pages, position="hidden" if shell["screen"] else "sidebar")
+with st.sidebar:
+    if nav.url_path in FILTERLESS_PAGES:  # nothing there reads them: keep them for the next page, show none
+        kept = state.keep_filters()
+        asof, blocks, teams, ptypes, owns = kept.asof, kept.blocks, kept.teams, kept.ptypes, kept.ownerships
+    else:
+        st.subheader(t("filter.header"))
+        asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
+        blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
+                                format_func=choices.blocks.get, placeholder=t("filter.all"))
+        teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
+                               format_func=choices.teams.get, placeholder=t("filter.all"))
+        ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
+                                format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
+        owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
+                              format_func=lambda v: label("own", v), placeholder=t("filter.all"))
     if auth.is_local_mode():
         st.caption(t("data.local_sidebar"))
     share_slot = st.empty()
@@ -99,8 +108,6 @@ if clock_slot is not None:
     with clock_slot:
         ui.clock(lang)
 
-pages = registered_pages(lang, empty=empty)
-nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
     ui.rotate_pages([p for p in pages if p.url_path in theme.ROTATION], nav.url_path, filters.rotate,
                     {**state.link_page_params(), **state.filter_params()})
