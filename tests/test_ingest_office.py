@@ -79,10 +79,10 @@ def test_three_real_errors_are_exactly_the_three_reported(office_corpus, tmp_pat
     assert run_cli([office_corpus[fmt]["office_errors.xlsx"]], db, "--lang", "en") == 1
     out = capsys.readouterr().out
     assert [line for line in out.splitlines() if line.startswith("  ERROR")] == [
-        "  ERROR: Sheet '进度', row 5, column '签约': '十月二号' is not a valid date "
-        "(write 2023-09-26, 2023/9/26 or 2023年9月26日).",
-        "  ERROR: Sheet '进度', row 10, column '工作组': team '第九工作组' does not exist "
-        "(neither in the 工作组 sheet nor in the current data).",
+        ("  ERROR: Sheet '进度', row 5, column '签约': '十月二号' is not a valid date "
+         "(write 2023-09-26, 2023/9/26 or 2023年9月26日)."),
+        ("  ERROR: Sheet '进度', row 10, column '工作组': team '第九工作组' does not exist "
+         "(neither in the 工作组 sheet nor in the current data)."),
         "  ERROR: Sheet '进度', row 12, column '房屋用途': '仓库' is not allowed; expected one of 住宅, 杂物间, 非住宅.",
     ]
     assert "3 errors, 0 warnings" in out and "Nothing was written." in out

@@ -22,7 +22,7 @@ from lib.ingest.apply import ApplyResult, ImportRefused, apply, summary_json
 from lib.ingest.cli import main
 from lib.ingest.export import export_workbook, template_workbook
 from lib.ingest.messages import BilingualError, Message, msg
-from lib.ingest.model import Ledger, Note, NotALedger
+from lib.ingest.model import Ledger, NotALedger, Note
 from lib.ingest.read import MAX_BYTES, MAX_UNPACKED_BYTES, merge_ledgers, read_ledger
 from lib.ingest.validate import Changes, Problem, Report, validate
 

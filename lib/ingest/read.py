@@ -35,7 +35,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from lib import schema
 from lib.ingest.messages import msg
-from lib.ingest.model import EXCEL_EPOCH, Ledger, Note, NotALedger, Table, check_zip
+from lib.ingest.model import EXCEL_EPOCH, Ledger, NotALedger, Note, Table, check_zip
 from lib.ingest.read_gis import read_gis
 
 #: Largest upload accepted, in bytes (the page and the command line may pass another).
@@ -116,7 +116,8 @@ _SHEET_HINTS: dict[str, str] = {
 _TOTAL_WORDS = "合计|总计|小计|共计|汇总|总数|合計|總計|小計|共計|匯總|總數|total|subtotal|grandtotal"
 #: A whole cell that labels a totals row (spaces and full-width forms removed first): 合计, 合计：, 合计（户）,
 #: 雁塔二地块小计, 本页合计 — but not 合计路1号.
-_TOTAL_LABEL = re.compile(rf"^\D{{0,30}}?(?:{_TOTAL_WORDS})(?:[:：].*|[（(\[【][^）)\]】]*[）)\]】])?$", re.IGNORECASE)
+_TOTAL_LABEL = re.compile(
+    rf"^\D{{0,30}}?(?:{_TOTAL_WORDS})(?:[:：].*|[（(\[【][^）)\]】]*[）)\]】])?$", re.IGNORECASE)
 #: A count where a totals row's id would be: 120, 120户, 共120户.
 _COUNT = re.compile(r"^共?\d+(\.\d+)?(户|个|项|宗|间)?$")
 _NOTE_ROW = re.compile(r"^(制表|填表|填报|审核|备注|说明|注[:：]|联系人)")
@@ -231,7 +232,7 @@ def merge_ledgers(ledgers: list[Ledger]) -> Ledger:
 
 
 def _too_big(size: int, limit: int) -> NotALedger:
-    mb = lambda n: f"{n / 1024 / 1024:.1f} MB"  # noqa: E731
+    mb = lambda n: f"{n / 1024 / 1024:.1f} MB"
     return NotALedger("ingest.file.too_big", size=mb(size), limit=mb(limit))
 
 
@@ -474,7 +475,7 @@ def _tables_from_sheet(sheet: Sheet, ledger: Ledger, titles: list[str]) -> None:
     upper = r - 1 if r > 0 and scores.iloc[r - 1] >= 1 else None
     if upper is None and r + 1 < len(scores) and scores.iloc[r + 1] >= 2:
         upper, r = r, r + 1
-    for t in range(0, upper if upper is not None else r):
+    for t in range(upper if upper is not None else r):
         titles.extend(str(v) for v in rows.iloc[t] if v is not None and str(v).strip())
 
     # Per column: the header candidates, lower level first.
@@ -523,8 +524,8 @@ def _tables_from_sheet(sheet: Sheet, ledger: Ledger, titles: list[str]) -> None:
                if c not in used and cands and cands[0][0] not in IGNORED_HEADERS and cands[0][0]]
     if unknown:
         ledger.notes.append(Note(sheet.name, msg("ingest.note.unknown_columns", columns=list(dict.fromkeys(unknown)))))
-    _note_hidden(sheet, sorted(kept_rows & sheet.hidden_rows), [column_names[c] for c in used if c in sheet.hidden_cols],
-                 ledger)
+    hidden_columns = [column_names[c] for c in used if c in sheet.hidden_cols]
+    _note_hidden(sheet, sorted(kept_rows & sheet.hidden_rows), hidden_columns, ledger)
 
 
 def _kinds_for(candidates: list[list[tuple[str, str]]], sheet: str) -> dict[str, dict[str, tuple[int, str]]]:

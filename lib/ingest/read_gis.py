@@ -20,7 +20,7 @@ import numpy as np
 
 from lib import schema
 from lib.ingest.messages import msg
-from lib.ingest.model import Note, NotALedger, check_zip
+from lib.ingest.model import NotALedger, Note, check_zip
 
 
 def read_gis(data: bytes, file_name: str, *, max_unpacked: int, id_headers: set[str],

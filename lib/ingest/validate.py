@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from lib import schema
-from lib.i18n import LANGS, t
+from lib import i18n, schema
+from lib.i18n import LANGS
 from lib.ingest.messages import Message, Term, msg
 from lib.ingest.model import Ledger, Note, Table
 from lib.ingest.read import ALIASES, STAGE_FIELDS, Progress, parse_date_cells
@@ -75,12 +75,12 @@ class Problem:
 
     def text(self, lang: str) -> str:
         """The message led by its place: “进度”表第 3 行“签约日期”列：…"""
-        where = t("ingest.where.sheet", lang, sheet=self.sheet)
+        where = i18n.t("ingest.where.sheet", lang, sheet=self.sheet)
         if self.row is not None:
-            where += t("ingest.where.row", lang, row=self.row)
+            where += i18n.t("ingest.where.row", lang, row=self.row)
         if self.column:
-            where += t("ingest.where.column", lang, column=self.column)
-        return t("ingest.where.lead", lang, where=where, text=self.body(lang))
+            where += i18n.t("ingest.where.column", lang, column=self.column)
+        return i18n.t("ingest.where.lead", lang, where=where, text=self.body(lang))
 
     @property
     def message_zh(self) -> str:
@@ -136,15 +136,17 @@ class Changes:
 
     def text(self, lang: str) -> str:
         """The one-line summary in ``lang``: +12 签约，+9 封房，2 处日期更正 …"""
-        parts = [t("ingest.change.added", lang, n=n, stage=t(f"ingest.stage.{s}", lang)) for s, n in self.added.items()]
-        parts += [t("ingest.change.removed", lang, n=n, stage=t(f"ingest.stage.{s}", lang))
-                  for s, n in self.removed.items()]
+        added = [(s, self.added[s]) for s in schema.STAGES if self.added.get(s)]
+        removed = [(s, self.removed[s]) for s in schema.STAGES if self.removed.get(s)]
+        parts = [i18n.t("ingest.change.added", lang, n=n, stage=i18n.t(f"ingest.stage.{s}", lang)) for s, n in added]
+        parts += [i18n.t("ingest.change.removed", lang, n=n, stage=i18n.t(f"ingest.stage.{s}", lang))
+                  for s, n in removed]
         for name in _COUNTED[:-1]:
             n = getattr(self, name)
             if n:
                 parts.append(_plural(f"ingest.change.{name}", n, lang))
-        text = t("ingest.change.separator", lang).join(parts) if parts else t("ingest.change.none", lang)
-        return text + (t("ingest.change.not_on_map", lang, n=self.not_on_map) if self.not_on_map else "")
+        text = i18n.t("ingest.change.separator", lang).join(parts) if parts else i18n.t("ingest.change.none", lang)
+        return text + (i18n.t("ingest.change.not_on_map", lang, n=self.not_on_map) if self.not_on_map else "")
 
     def text_zh(self) -> str:
         """The summary in Chinese."""
@@ -162,7 +164,7 @@ _COUNTED = ("corrected", "new_blocks", "new_teams", "new_households", "updated_b
 
 def _plural(key: str, n: int, lang: str) -> str:
     """``key`` for a count: ``key.1`` when there is exactly one (English needs it)."""
-    return t(f"{key}.1" if n == 1 else key, lang, n=n)
+    return i18n.t(f"{key}.1" if n == 1 else key, lang, n=n)
 
 
 @dataclass
@@ -211,16 +213,17 @@ class Report:
         def say(render: Any) -> list[str]:
             return [render(la) for la in langs]
 
-        lines = say(lambda la: t("ingest.report.head", la, file=self.file_name, sha=self.sha256[:12], rows=self.rows)
-                    + (t("ingest.report.as_of", la, day=self.as_of) if self.as_of else ""))
-        lines += say(lambda la: t("ingest.report.changes", la, text=self.changes.text(la)))
+        lines = say(lambda la: i18n.t("ingest.report.head", la, file=self.file_name, sha=self.sha256[:12],
+                                      rows=self.rows)
+                    + (i18n.t("ingest.report.as_of", la, day=self.as_of) if self.as_of else ""))
+        lines += say(lambda la: i18n.t("ingest.report.changes", la, text=self.changes.text(la)))
         for n in self.notes:
             lines += say(lambda la, n=n: "  · " + n.text(la))
         for p in self.problems:
             level = "ingest.report.error" if p.severity == "error" else "ingest.report.warning"
-            lines += say(lambda la, p=p, level=level: "  " + t(level, la, text=p.text(la)))
+            lines += say(lambda la, p=p, level=level: "  " + i18n.t(level, la, text=p.text(la)))
         e, w = len(self.errors), len(self.warnings)
-        lines += say(lambda la: t("ingest.report.counts", la, errors=_plural("ingest.report.errors", e, la),
+        lines += say(lambda la: i18n.t("ingest.report.counts", la, errors=_plural("ingest.report.errors", e, la),
                                   warnings=_plural("ingest.report.warnings", w, la)))
         return "\n".join(lines)
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from lib import ingest, store
 from lib.i18n import t
+from lib.schema import is_missing
 from lib.web import auth
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,7 @@ def summary_text(summary: Any, lang: str) -> str:
     Summaries stored before the counts were (a Chinese sentence, "bulk load")
     are shown as they are.
     """
-    if summary is None or (isinstance(summary, float) and summary != summary):
+    if is_missing(summary):
         return ""
     text = str(summary)
     if text == "bulk load":
