@@ -24,7 +24,8 @@ from lib.ingest.export import export_workbook, template_workbook
 from lib.ingest.messages import BilingualError, Message, msg
 from lib.ingest.model import Ledger, NotALedger, Note
 from lib.ingest.read import MAX_BYTES, MAX_UNPACKED_BYTES, merge_ledgers, read_ledger
-from lib.ingest.validate import Changes, Problem, Report, validate
+from lib.ingest.report import Changes, Problem, Report
+from lib.ingest.validate import validate
 
 __all__ = [
     "MAX_BYTES", "MAX_UNPACKED_BYTES", "ApplyResult", "BilingualError", "Changes", "ImportRefused", "Ledger",

@@ -9,7 +9,8 @@ import sqlalchemy
 
 from lib import store
 from lib.ingest.messages import BilingualError, Message, msg
-from lib.ingest.validate import Report, validate
+from lib.ingest.report import Report
+from lib.ingest.validate import validate
 
 
 class ImportRefused(BilingualError):
