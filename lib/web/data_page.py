@@ -35,7 +35,7 @@ LIMIT_ENV = "INGEST_MAX_MB"
 
 Progress = Callable[[float, str], None]
 #: Display widths of the problem table's columns (level, sheet, row, column, message): the message gets the room.
-PROBLEM_WIDTHS: tuple[int | None, ...] = (80, 150, 70, 100, None)  # pixels; None: the rest
+PROBLEM_WIDTHS: tuple[int | None, ...] = (80, 150, 100, 100, None)  # pixels; None: the rest
 #: How many characters of a file's sha256 the page shows (enough to tell two files apart by eye).
 SHA_SHOWN = 12
 
