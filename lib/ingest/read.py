@@ -5,8 +5,12 @@ is (xlsx, legacy xls, csv in any Chinese encoding, or a GIS file of
 footprints), refuses anything that is not a ledger with :class:`NotALedger`,
 finds the header row under merged title rows, maps the file's own header
 texts to our field names through one alias table (:data:`ALIASES`), and drops
-序号 columns, blank rows, repeated headers and 合计 rows. Values are left raw;
-:mod:`lib.ingest` validates them.
+序号 columns, blank rows, repeated headers and totals rows — 合计/小计/总计 …
+in any column, above, amid or below the data, with a count where the id
+would be — each with a note naming sheet, row and column. Hidden rows and
+columns are read (hidden is not deleted) and said so, as is a filter left on.
+Values are left raw; :mod:`lib.ingest` validates them. GIS files go to
+:mod:`lib.ingest.read_gis`.
 """
 
 from __future__ import annotations
