@@ -210,7 +210,8 @@ def test_the_table_drops_the_location_its_columns_show(db):
 def test_stored_summaries_are_said_in_the_readers_language():
     counts = '{"added": {"signed": 2, "sealed": 1}, "corrected": 1, "new_households": 1, "not_on_map": 3}'
     assert data_page.summary_text(counts, "zh") == "+2 签约，+1 封房，1 处日期更正，新增 1 户（3 户不在地图上）"
-    assert data_page.summary_text(counts, "en") == "+2 signed, +1 sealed, 1 corrected date, 1 new household (3 not on the map)"
+    assert data_page.summary_text(counts, "en") == (
+        "+2 signed, +1 sealed, 1 corrected date, 1 new household (3 not on the map)")
     assert data_page.summary_text("bulk load", "zh") == "初始装载"
     assert data_page.summary_text("+1 签约", "en") == "+1 签约"  # a summary stored before the counts were: as it is
     assert data_page.summary_text(None, "en") == ""
