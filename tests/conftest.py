@@ -4,6 +4,7 @@ the demo campaign built once per run, and an AppTest factory for pages."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from lib import store
+from tests.data import make_ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_TIMEOUT = 90  # seconds; AppTest needs ≥ 30 s on a 2-core machine
@@ -97,10 +99,6 @@ def office_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     the 进度 sheet — what an office PC really writes. About 3 × 2 s, once per run;
     the seconds each format took are in ``["seconds"]``.
     """
-    import shutil
-
-    from tests.data import make_ledgers
-
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc")

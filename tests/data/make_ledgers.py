@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 import sys
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -360,9 +362,6 @@ def libreoffice_convert(sources: dict[str, bytes], outdir: Path, soffice: str = 
     Returns {"xlsx": {name: path}, "xls": {...}, "csv": {...}, "seconds": {format: seconds}}. Each format is
     one soffice run over all files, with a private profile so parallel runs do not collide.
     """
-    import subprocess
-    import time
-
     src = outdir / "openpyxl"
     src.mkdir(parents=True, exist_ok=True)
     for name, data in sources.items():
