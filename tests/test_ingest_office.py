@@ -118,7 +118,7 @@ def test_a_totals_row_above_the_data_is_skipped(office_corpus, fmt):
 
 
 def test_the_openpyxl_original_reads_the_same_households():
-    """Before LibreOffice: formulas carry no cached value, so the deadline falls back to day 100 and the area is blank."""
+    """Before LibreOffice: formulas carry no cached value (the deadline falls back to day 100, the area is blank)."""
     report = validate(read_ledger(m.office_workbook(), file_name="office.xlsx"), None)
     assert [n.text("en") for n in report.notes] == m.office_expected_notes("en")
     assert report.problems == []

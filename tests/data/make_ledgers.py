@@ -242,7 +242,8 @@ OFFICE_IDS = [h[0] for h in OFFICE_HOUSEHOLDS]
 OFFICE_TOTAL_ROWS = (8, 14, 16)
 _OFFICE_TITLE = "台江区旧改征收百日攻坚进度台账（截至2023年11月7日）"
 _OFFICE_TOP = ["序号", "户号", "基本信息", None, None, None, None, None, "进度（日期）", None, None, None]
-_OFFICE_SUB = [None, None, "地块", "工作组", "房屋坐落", "房屋用途", "产权性质", "建筑面积", "入户调查", "评估", "签约", "封房"]
+_OFFICE_SUB = [None, None, "地块", "工作组", "房屋坐落", "房屋用途", "产权性质", "建筑面积",
+               "入户调查", "评估", "签约", "封房"]
 #: The four ways a date reaches a ledger, used in turn: a date cell, text, a bare serial, a Chinese-format date cell.
 _DATE_FORMS = ("cell", "text", "serial", "cn")
 
@@ -342,7 +343,8 @@ def office_expected_notes(lang: str = "zh", *, totals_first: bool = False) -> li
     labels = ("合计", "小计", "小计") if totals_first else ("小计", "小计", "合计")
     if lang == "zh":
         return [f"“进度”表第 {r} 行为合计行，已跳过（“序号”列为“{label}”）。" for r, label in zip(rows, labels)]
-    return [f"Sheet '进度', row {r} is a totals row, skipped (column '序号' reads '{label}')." for r, label in zip(rows, labels)]
+    return [f"Sheet '进度', row {r} is a totals row, skipped (column '序号' reads '{label}')."
+            for r, label in zip(rows, labels)]
 
 
 #: The corpus the tests' build step saves again through LibreOffice: name -> openpyxl bytes.
@@ -369,7 +371,8 @@ def libreoffice_convert(sources: dict[str, bytes], outdir: Path, soffice: str = 
     inputs = [str(src / name) for name in sources]
     profile = (outdir / "profile").resolve().as_uri()
     # csv: comma, double quote, GBK (67), start row 1, cells as shown, sheet 3 (进度)
-    targets = {"xlsx": "xlsx", "xls": "xls", "csv": "csv:Text - txt - csv (StarCalc):44,34,67,1,,0,false,true,true,false,false,3"}
+    targets = {"xlsx": "xlsx", "xls": "xls",
+               "csv": "csv:Text - txt - csv (StarCalc):44,34,67,1,,0,false,true,true,false,false,3"}
     out: dict[str, Any] = {"seconds": {}}
     for fmt, target in targets.items():
         dest = outdir / fmt
