@@ -14,7 +14,8 @@ from lib.web import auth, state, ui, views
 st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
 views.serve_vendor_assets(str(Path(__file__).parent))
 
-
+#: Pages no sidebar filter changes (url paths): the sidebar shows the language only.
+FILTERLESS_PAGES = frozenset({"data"})
 PAGES_DIR = Path(__file__).parent / "pages"
 #: The pages "/" may show, by url path.
 LANDING = {"overview": str(PAGES_DIR / "overview.py"), "data": str(PAGES_DIR / "data.py")}
@@ -74,16 +75,25 @@ with st.sidebar:
     st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
     lang = st.session_state.get("lang") or "zh"
     i18n.set_lang(lang)
-    st.subheader(t("filter.header"))
-    asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
-    blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
-                            format_func=choices.blocks.get, placeholder=t("filter.all"))
-    teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
-                           format_func=choices.teams.get, placeholder=t("filter.all"))
-    ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
-                            format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
-    owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
-                          format_func=lambda v: label("own", v), placeholder=t("filter.all"))
+pages = registered_pages(lang, empty=empty)
+nav = st.navigation(pages, position="hidden" if shell["screen"] else "sidebar")
+# "/" shows the landing page: rotation and links name that page.
+shown_path = ("data" if empty else "overview") if nav.url_path == "home" else nav.url_path
+with st.sidebar:
+    if shown_path in FILTERLESS_PAGES:  # nothing there reads them: keep them for the next page, show none
+        kept = state.keep_filters()
+        asof, blocks, teams, ptypes, owns = kept.asof, kept.blocks, kept.teams, kept.ptypes, kept.ownerships
+    else:
+        st.subheader(t("filter.header"))
+        asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
+        blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
+                                format_func=choices.blocks.get, placeholder=t("filter.all"))
+        teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
+                               format_func=choices.teams.get, placeholder=t("filter.all"))
+        ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
+                                format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
+        owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
+                              format_func=lambda v: label("own", v), placeholder=t("filter.all"))
     if auth.is_local_mode():
         st.caption(t("data.local_sidebar"))
     share_slot = st.empty()
@@ -105,10 +115,6 @@ if clock_slot is not None:
     with clock_slot:
         ui.clock(lang)
 
-pages = registered_pages(lang, empty=empty)
-nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
-# "/" shows the landing page: rotation and links name that page.
-shown_path = ("data" if empty else "overview") if nav.url_path == "home" else nav.url_path
 if filters.screen and filters.rotate:
     ui.rotate_pages(pages, shown_path, filters.rotate,
                     {**state.link_page_params(), **state.filter_params()})

@@ -82,13 +82,17 @@ files = st.file_uploader(
     max_upload_size=limit_mb, key=f"data-upload-{ss.setdefault('data-upload-gen', 0)}",
 )
 st.caption(t("data.upload_help", lang, mb=limit_mb))
+st.caption(t("data.first_ledger", lang))
+asof_slot = st.container()
 if auth.is_local_mode():
     st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang), width=360)
 
 preview: data_page.Preview | None = ss.get("data-preview")
-sig = data_page.signature(files or [])
+as_of = ss.get("data-asof")
+sig = (*data_page.signature(files or []), as_of)
 if not files:
     preview = ss["data-preview"] = None
+    ss.pop("data-asof", None)
 elif preview is None or preview.signature != sig:
     bar = st.progress(0.0, text=t("data.validating", lang))
 
@@ -97,8 +101,11 @@ elif preview is None or preview.signature != sig:
 
     uploads = [data_page.Upload(u.name, u.getvalue()) for u in files]
     preview = ss["data-preview"] = data_page.prepare(uploads, campaign, engine, max_bytes=limit_mb * 1024 * 1024,
-                                                     sig=sig, progress=_progress)
+                                                     sig=sig, progress=_progress, as_of=as_of)
     bar.empty()
+if files and (as_of is not None or data_page.needs_as_of(preview)):
+    asof_slot.date_input(t("data.asof_field", lang), value=None, key="data-asof", width=360,
+                         help=t("data.asof_field_help", lang), format="YYYY-MM-DD")
 
 if preview is not None:
     verdict = data_page.verdict(preview)
@@ -145,7 +152,7 @@ else:
                   help=t("data.undo_help", lang), on_click=ss.__setitem__, args=("data-undo", target["batch_id"]))
     else:
         st.warning(t("data.undo_confirm", lang, batch=target["batch_id"], file=data_page.md_escape(target["file_name"]),
-                     summary=data_page.md_escape(target["summary"])), icon="↩️")
+                     summary=data_page.md_escape(data_page.summary_text(target["summary"], lang))), icon="↩️")
         buttons = st.container(horizontal=True)
         buttons.button(t("data.undo_yes", lang), key="data-undo-yes", type="primary", on_click=_undo,
                        args=(int(target["batch_id"]),))

@@ -4,6 +4,7 @@ the demo campaign built once per run, and an AppTest factory for pages."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from lib import store
+from tests.data import make_ledgers
 
 ROOT = Path(__file__).resolve().parent.parent
 # Campaign snapshots of the test databases go to a throwaway folder, not data/cache (servers inherit it).
@@ -89,3 +91,21 @@ def board_url(demo_db_url: str) -> Iterator[str]:
 
     with run_streamlit(ROOT / "app.py", ROOT, env={"DATABASE_URL": demo_db_url}) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def office_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The office-shape workbooks saved again by LibreOffice (the test-data build step).
+
+    Written with openpyxl by ``tests/data/make_ledgers.py``, then converted by
+    ``soffice --headless --convert-to`` into xlsx, .xls (BIFF8) and a GBK csv of
+    the 进度 sheet — what an office PC really writes. About 3 × 2 s, once per run;
+    the seconds each format took are in ``["seconds"]``.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc")
+    corpus = make_ledgers.libreoffice_convert(make_ledgers.office_corpus(), tmp_path_factory.mktemp("office"),
+                                              soffice)
+    print(f"\nLibreOffice round trip: {corpus['seconds']}")  # shown with -s / in -rA reports
+    return corpus

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -275,7 +276,7 @@ def test_three_errors_are_refused_with_three_messages_and_nothing_moves(data_pag
     problems = at.dataframe[0].value
     assert problems["级别"].tolist() == ["✗ 错误"] * 3
     assert problems[["表", "行", "列"]].values.tolist() == [
-        ["进度_20231107.csv", 2, "户号"], ["进度_20231107.csv", 3, "签约日期"], ["进度_20231107.csv", 4, "封房日期"]]
+        ["进度_20231107.csv", "2", "户号"], ["进度_20231107.csv", "3", "签约日期"], ["进度_20231107.csv", "4", "封房日期"]]
     for message, (_, _, expected) in zip(problems["说明"], d.THREE_ERRORS_ZH, strict=True):
         assert message.startswith(expected)
     assert _shown(at.error[0].value).startswith("有 3 个错误，不能导入，未写入任何数据。")
@@ -331,3 +332,39 @@ def test_export_offers_the_ledger_and_the_template(data_page, demo_db_url):
     at = data_page(demo_db_url)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["下载当前台账 (xlsx)", "下载空白模板 (xlsx)"]
+
+
+# --------------------------------------------------------------------- issue 11: a clerk alone
+
+
+def test_the_sidebar_shows_no_filters_on_the_data_page_and_keeps_them(data_page, demo_db_url):
+    at = data_page(demo_db_url, block="zhuangyuan", lang="en")
+    assert not at.exception
+    assert not at.sidebar.multiselect and not at.sidebar.date_input
+    assert [s.key for s in at.sidebar.get("button_group")] == ["lang"]
+    at = _goto(at, "overview")
+    assert at.sidebar.multiselect(key="block").value == ["zhuangyuan"]
+
+
+def test_a_status_ledger_without_an_as_of_day_gets_a_date_field(board_db, data_page):
+    at = _upload(data_page(board_db), "状态.csv", "户号,状态\r\nZY-0003,已封房\r\n".encode("gbk"))
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table[["行", "列"]].values.tolist() == [["整列", "状态"]]  # a problem of no row says so, never None
+    assert "None" not in table.to_string()
+    field = at.date_input(key="data-asof")
+    assert field.label == "台账日期（文件未注明截至日期时填写）" and field.value is None
+    at = field.set_value(date(2023, 11, 7)).run()
+    assert not at.exception
+    assert not [df for df in at.dataframe if "级别" in df.value.columns]  # no problem table any more
+    assert "+1 封房" in _texts(at) and "校验通过，确认后写入。" in _texts(at)
+
+
+def test_the_history_says_its_changes_in_the_readers_language(board_db, data_page):
+    at = _upload(data_page(board_db), "封房进度.csv", d.seal_three_gbk_csv())
+    at = _button(at, "data-confirm").click().run()
+    at.query_params["lang"] = "en"
+    at = at.run()
+    history = next(df.value for df in at.dataframe if "Changes" in df.value.columns)
+    assert history["Changes"].iloc[0] == "+3 sealed"
+    assert len(history["sha256"].iloc[0]) == 12

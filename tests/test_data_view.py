@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 
 import pandas as pd
@@ -72,7 +73,7 @@ def test_errors_block_and_are_listed_by_sheet_row_column(db):
     assert data_page.verdict_text(preview, "zh").startswith("有 1 个错误，不能导入，未写入任何数据。")
     table = data_page.problems_table(preview.report, "zh")
     assert list(table.columns) == ["级别", "表", "行", "列", "说明"]
-    assert table.iloc[0].tolist()[:4] == ["✗ 错误", "进度.csv", 6, "签约日期"]
+    assert table.iloc[0].tolist()[:4] == ["✗ 错误", "进度.csv", "6", "签约日期"]
     assert "“十月五号”不是有效日期" in table.iloc[0]["说明"]
     english = data_page.problems_table(preview.report, "en")
     assert list(english.columns) == ["Level", "Sheet", "Row", "Column", "Problem"]
@@ -147,7 +148,8 @@ def test_history_table_and_undo_target(db):
     assert list(table.columns) == ["批次", "导入时间", "导入人", "文件", "行数", "状态", "变化", "sha256"]
     assert table.iloc[0][["批次", "导入人", "文件", "行数", "状态", "变化"]].tolist() == [
         2, "林建", "进度.csv", 1, "已生效", "+1 签约（6 户不在地图上）"]
-    assert len(table.iloc[0]["sha256"]) == 64
+    assert table.iloc[0]["sha256"] == batches.iloc[0]["sha256"][:12]
+    assert data_page.history_table(batches, "en").iloc[0]["Changes"] == "+1 signed (6 not on the map)"
     assert data_page.undoable(batches)["batch_id"] == 2
     assert data_page.undo(db, 2, "zh") == ("success", "已撤销批次 2，数据已恢复到导入前。")
     batches = store.list_batches(db)
@@ -189,7 +191,7 @@ def test_demo_ledgers_read_as_the_page_tests_expect(demo_campaign, demo_db_url):
     table = data_page.problems_table(bad.report, "zh")
     assert len(table) == 3
     for (_, row), (line, column, message) in zip(table.iterrows(), d.THREE_ERRORS_ZH, strict=True):
-        assert (row["行"], row["列"]) == (line, column)
+        assert (row["行"], row["列"]) == (str(line), column)
         assert row["说明"].startswith(message)
 
 
@@ -199,5 +201,17 @@ def test_the_table_drops_the_location_its_columns_show(db):
         "“十月五号”不是有效日期（可写 2023-09-26、2023/9/26、2023年9月26日）。")
     assert data_page.problems_table(preview.report, "en").iloc[0]["Problem"] == (
         "'十月五号' is not a valid date (write 2023-09-26, 2023/9/26 or 2023年9月26日).")
-    odd = ingest.Problem("error", "x", "进度", 3, "签约日期", "整个文件有问题。", "Whole file.")
-    assert data_page._without_location(odd, "zh") == "整个文件有问题。"
+    whole = ingest.Problem("error", "status_without_as_of", "进度", None, "状态", ingest.msg("ingest.status_without_as_of"))
+    row = data_page.problems_table(dataclasses.replace(preview.report, problems=[whole]), "en").iloc[0]
+    assert (row["Row"], row["Column"]) == ("whole column", "状态")
+    assert row["Problem"].startswith("a status column needs the ledger's as-of day")
+
+
+def test_stored_summaries_are_said_in_the_readers_language():
+    counts = '{"added": {"signed": 2, "sealed": 1}, "corrected": 1, "new_households": 1, "not_on_map": 3}'
+    assert data_page.summary_text(counts, "zh") == "+2 签约，+1 封房，1 处日期更正，新增 1 户（3 户不在地图上）"
+    assert data_page.summary_text(counts, "en") == (
+        "+2 signed, +1 sealed, 1 corrected date, 1 new household (3 not on the map)")
+    assert data_page.summary_text("bulk load", "zh") == "初始装载"
+    assert data_page.summary_text("+1 签约", "en") == "+1 签约"  # a summary stored before the counts were: as it is
+    assert data_page.summary_text(None, "en") == ""

@@ -63,7 +63,7 @@ def test_report_text_lists_changes_and_problems():
     text = validate(m.read({"进度": [*P, P[3]]}), m.campaign(), today=m.AS_OF).to_text()
     assert "变化：没有变化" in text and "Changes: no changes" in text
     assert "  警告：“进度”表第 8 行“户号”列：与第 4 行完全相同（Y-003），已忽略。" in text
-    assert "      Sheet '进度', row 8, column '户号': the same as row 4 (Y-003); ignored." in text
+    assert "  warning: Sheet '进度', row 8, column '户号': the same as row 4 (Y-003); ignored." in text
     assert text.endswith("0 个错误，1 个警告\n0 errors, 1 warning")
 
 

@@ -77,3 +77,27 @@ def test_runs_as_a_module(tmp_path):
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Changes: +6 surveyed" in proc.stdout
+
+
+def test_an_unreachable_postgresql_is_one_line_and_exit_2(tmp_path, capsys):
+    path = write(tmp_path, "t.xlsx", m.xlsx(m.TINY))
+    assert main([path, "--db", "postgresql://root@127.0.0.1:1/none", "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Cannot open the database postgresql://root@127.0.0.1:1/none: OperationalError: ")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_unwritable_sqlite_path_is_one_line_and_exit_2(tmp_path, capsys):
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    (locked / "db").write_text("not a folder")  # a file where the database's folder should be
+    path = write(tmp_path, "t.xlsx", m.xlsx(m.TINY))
+    assert main([path, "--db", f"sqlite:///{locked / 'db' / 'board.db'}", "--lang", "zh"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"无法打开数据库 sqlite:///{locked / 'db' / 'board.db'}：")
+    assert len(err.splitlines()) == 1
+
+
+def test_no_files_and_no_template_is_exit_2(capsys):
+    assert main(["--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "Give the ledger files to import, or --template to write a blank template."

@@ -2,6 +2,8 @@
 
 from datetime import date, datetime
 
+import pytest
+
 from lib.ingest import read_ledger, validate
 from tests.data import make_ledgers as m
 
@@ -138,3 +140,26 @@ def test_ids_typed_as_numbers_read_as_text():
 def test_a_real_row_mentioning_a_total_is_kept():
     rows = [["户号", "房屋坐落", "房屋用途", "产权性质"], ["Y-001", "合计路1号", "住宅", "私产"], [None, "合计", None, None]]
     assert m.read({"户": rows}).tables[0].rows.tolist() == [2]
+
+
+@pytest.mark.parametrize("label, column", [
+    ("合 计", 0), ("合\u3000计", 0), ("ＴＯＴＡＬ", 0), ("小计", 1), ("雁塔二地块小计", 2), ("共计：", 0), ("汇总", 3),
+    ("合计（户）", 0),
+])
+def test_a_totals_label_in_any_column_skips_the_row_with_a_note(label, column):
+    header = ["序号", "户号", "地块", "房屋坐落", "签约日期"]
+    total = [None, 2, None, None, 1]  # a count under 户号 and under the date
+    total[column] = label
+    rows = [header, [1, "Y-001", "雁塔二地块", "雁塔路1号", "2023-10-01"], total,
+            [2, "Y-002", "雁塔二地块", "雁塔路2号", None]]
+    ledger = m.read({"户": rows})
+    assert ledger.tables[0].rows.tolist() == [2, 4]
+    assert [n.text("zh") for n in ledger.notes] == [f"“户”表第 3 行为合计行，已跳过（“{header[column]}”列为“{label}”）。"]
+    assert [n.text("en") for n in ledger.notes] == [
+        f"Sheet '户', row 3 is a totals row, skipped (column '{header[column]}' reads '{label}')."]
+
+
+def test_a_household_whose_address_is_a_totals_word_keeps_its_row():
+    rows = [["户号", "房屋坐落", "房屋用途", "产权性质"], ["Y-001", "合计", "住宅", "私产"], ["Y-002", "总计巷2号", "住宅", "私产"]]
+    ledger = m.read({"户": rows})
+    assert ledger.tables[0].rows.tolist() == [2, 3] and ledger.notes == []

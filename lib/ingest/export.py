@@ -34,6 +34,31 @@ LAYOUT: dict[str, list[tuple[str, str]]] = {
            ("拆除日期", "date_demolished")],
 }
 DATE_FORMAT = "yyyy-mm-dd"
+#: Fields a new row cannot do without (the validator refuses a new block, team or household lacking one);
+#: the template marks their headers with *, which the reader ignores.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "地块": ("name", "launch_date"),
+    "工作组": ("name", "block"),
+    "户": ("household_id", "block", "property_type", "ownership"),
+    "进度": ("household_id",),
+}
+#: The template's instructions sheet (the reader skips a sheet of this name).
+GUIDE_SHEET = "说明"
+#: What each sheet is for, as the 说明 sheet says it.
+PURPOSE: dict[str, str] = {
+    "地块": "每个征收地块一行：名称、启动日期（截止日期默认为启动日起第 100 天）。",
+    "工作组": "每个工作组一行，写明负责的地块（填地块名称或编号）。",
+    "户": "每户一行：户号、所属地块、责任工作组（填名称或编号）、房屋用途、产权性质。",
+    "进度": "每户一行，各环节完成的日期；未完成的留空。只改进度时只交这一张表即可。",
+}
+#: One example row per sheet, in LAYOUT order.
+EXAMPLES: dict[str, list[Any]] = {
+    "地块": ["yanta-2", "雁塔二地块", "台江区", "宁化街道", "2023-09-16", "", 52000],
+    "工作组": ["ctjt-1", "城投集团工作组", "城投集团", "工作组", "林建", "雁塔二地块"],
+    "户": ["Y-001", "雁塔二地块", "城投集团工作组", "雁塔路1号", "住宅", "私产", 65.5, "陈一", "孤寡老人|上门签约"],
+    "进度": ["Y-001", "2023-09-16", "2023-09-20", "2023-10-01", "", "", ""],
+}
+DATE_FORMS = "Excel 日期单元格，或文字 2023-09-26、2023/9/26、2023.9.26、2023年9月26日、20230926"
 
 
 def export_workbook(campaign: Campaign) -> bytes:
@@ -43,9 +68,29 @@ def export_workbook(campaign: Campaign) -> bytes:
 
 
 def template_workbook(campaign: Campaign | None = None) -> bytes:
-    """A blank ledger with drop-down lists (工作组, 地块, 房屋用途, 产权性质, 类型) and date-formatted columns."""
-    sheets = {name: [] for name in LAYOUT}
+    """A blank ledger: a 说明 sheet first, required headers marked *, drop-down lists and date-formatted columns.
+
+    The data page's download and ``python -m lib.ingest --template OUT.xlsx`` both write this file.
+    """
+    sheets: dict[str, list[list[Any]]] = {name: [] for name in LAYOUT}
     return _write(sheets, campaign, template=True)
+
+
+def guide_rows() -> list[list[Any]]:
+    """The 说明 sheet: what each sheet is for, its required and optional columns, date forms, an example row."""
+    rows: list[list[Any]] = [["台账模板说明"], [],
+                             ["工作表", "用途", "必填列（表头带 *）", "可选列"]]
+    for name, columns in LAYOUT.items():
+        required = [h for h, f in columns if f in REQUIRED[name]]
+        optional = [h for h, f in columns if f not in REQUIRED[name]]
+        rows.append([name, PURPOSE[name], "、".join(required), "、".join(optional)])
+    rows += [[], ["日期写法", DATE_FORMS], ["房屋用途", "、".join(schema.PROPERTY_TYPES)],
+             ["产权性质", "、".join(schema.OWNERSHIPS)], ["标记", "、".join(schema.HOUSEHOLD_FLAGS) + "（多个用 | 分隔）"],
+             ["合计行", "合计、小计行可以保留，导入时自动跳过。"], [], ["示例（每张表一行）"]]
+    for name, columns in LAYOUT.items():
+        rows.append([f"{name}表", *[h for h, _ in columns]])
+        rows.append(["", *EXAMPLES[name]])
+    return rows
 
 
 def _ledger_rows(c: Campaign) -> dict[str, list[list[Any]]]:
@@ -115,11 +160,22 @@ def _write(sheets: dict[str, list[list[Any]]], campaign: Campaign | None, *, tem
     wb.remove(wb.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     template_rows = 1000
+    if template:
+        guide = wb.create_sheet(GUIDE_SHEET)
+        for row in guide_rows():
+            guide.append([neutralise(v) for v in row])
+        guide["A1"].font = Font(bold=True, size=14)
+        for cell in guide[3]:
+            cell.font, cell.fill = bold, fill
+        for letter, width in zip("ABCD", (12, 60, 36, 60)):
+            guide.column_dimensions[letter].width = width
     for name, columns in LAYOUT.items():
         ws = wb.create_sheet(name)
-        ws.append([h for h, _ in columns])
+        ws.append([f"{h} *" if template and f in REQUIRED[name] else h for h, f in columns])
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
+            if template and cell.value.endswith(" *"):
+                cell.font = Font(bold=True, color="C00000")
         for row in sheets[name]:
             ws.append([neutralise(v) for v in row])
         last = max(ws.max_row, template_rows + 1 if template else 2)

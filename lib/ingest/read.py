@@ -5,8 +5,12 @@ is (xlsx, legacy xls, csv in any Chinese encoding, or a GIS file of
 footprints), refuses anything that is not a ledger with :class:`NotALedger`,
 finds the header row under merged title rows, maps the file's own header
 texts to our field names through one alias table (:data:`ALIASES`), and drops
-序号 columns, blank rows, repeated headers and 合计 rows. Values are left raw;
-:mod:`lib.ingest` validates them.
+序号 columns, blank rows, repeated headers and totals rows — 合计/小计/总计 …
+in any column, above, amid or below the data, with a count where the id
+would be — each with a note naming sheet, row and column. Hidden rows and
+columns are read (hidden is not deleted) and said so, as is a filter left on.
+Values are left raw; :mod:`lib.ingest` validates them. GIS files go to
+:mod:`lib.ingest.read_gis`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import csv
 import hashlib
 import io
 import re
-import tempfile
 import unicodedata
 import warnings
 import zipfile
@@ -23,13 +26,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
+import xlrd
+from charset_normalizer import from_bytes
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from lib import schema
+from lib.ingest.messages import msg
+from lib.ingest.model import EXCEL_EPOCH, Ledger, NotALedger, Note, Table, check_zip
+from lib.ingest.read_gis import read_gis
 
 #: Largest upload accepted, in bytes (the page and the command line may pass another).
 MAX_BYTES = 25 * 1024 * 1024
@@ -87,6 +98,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("状态", "当前状态", "进度状态", "征收状态", "签约状态", "status"),
     },
 }
+#: Sheets that explain a workbook rather than hold data (the template's 说明 carries example rows).
+GUIDE_SHEETS: frozenset[str] = frozenset(("说明", "填表说明", "使用说明", "模板说明", "instructions", "readme"))
 #: Columns recognised and deliberately dropped (row counters).
 IGNORED_HEADERS: tuple[str, ...] = ("序号", "行号", "no", "no.")
 
@@ -104,7 +117,13 @@ _SHEET_HINTS: dict[str, str] = {
     **dict.fromkeys(("户", "户表", "住户", "户信息", "被征收户", "房屋", "households", "household"), "households"),
     **dict.fromkeys(("进度", "进度表", "签约进度", "progress"), "progress"),
 }
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总数|total)", re.IGNORECASE)
+_TOTAL_WORDS = "合计|总计|小计|共计|汇总|总数|合計|總計|小計|共計|匯總|總數|total|subtotal|grandtotal"
+#: A whole cell that labels a totals row (spaces and full-width forms removed first): 合计, 合计：, 合计（户）,
+#: 雁塔二地块小计, 本页合计 — but not 合计路1号.
+_TOTAL_LABEL = re.compile(
+    rf"^\D{{0,30}}?(?:{_TOTAL_WORDS})(?:[:：].*|[（(\[【][^）)\]】]*[）)\]】])?$", re.IGNORECASE)
+#: A count where a totals row's id would be: 120, 120户, 共120户.
+_COUNT = re.compile(r"^共?\d+(\.\d+)?(户|个|项|宗|间)?$")
 _NOTE_ROW = re.compile(r"^(制表|填表|填报|审核|备注|说明|注[:：]|联系人)")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
@@ -113,69 +132,8 @@ _DATE_TEXT = re.compile(
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})\s*[-/.年_]\s*(\d{1,2})\s*[-/.月_]\s*(\d{1,2})\s*日?|(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
-_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH = EXCEL_EPOCH
 _PLAUSIBLE = (date(1990, 1, 1), date(2100, 12, 31))
-
-
-class BilingualError(ValueError):
-    """An error whose message exists in both languages: ``str(exc)`` is "中文 / English"."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(f"{message_zh} / {message_en}")
-        self.message_zh = message_zh
-        self.message_en = message_en
-
-
-class NotALedger(BilingualError):
-    """The file is not a ledger at all (wrong type, encrypted, too big, empty)."""
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the reader did that the user should know (not a problem)."""
-
-    sheet: str
-    message_zh: str
-    message_en: str
-
-
-@dataclass
-class Table:
-    """One recognised table from a sheet or csv file, values still raw.
-
-    Attributes:
-        kind: blocks | teams | households | progress.
-        sheet: sheet name (workbook) or file name (csv), as the user sees it.
-        frame: one column per recognised field, raw cell values (object).
-        rows: the spreadsheet row (1-based, as Excel shows it) of each frame row.
-        headers: field -> the file's own header text, for messages.
-        epoch: day zero of Excel serial numbers in this workbook.
-    """
-
-    kind: str
-    sheet: str
-    frame: pd.DataFrame
-    rows: np.ndarray
-    headers: dict[str, str]
-    epoch: date = _EXCEL_EPOCH
-
-
-@dataclass
-class Ledger:
-    """Everything read from one or more files, before validation."""
-
-    file_name: str
-    sha256: str
-    size: int
-    tables: list[Table] = field(default_factory=list)
-    footprints: pd.DataFrame | None = None  # GeoDataFrame: household_id, geometry, feature (1-based)
-    footprints_sheet: str = ""
-    as_of: date | None = None
-    notes: list[Note] = field(default_factory=list)
-
-    def tables_of(self, kind: str) -> list[Table]:
-        """The tables of one kind, in file order."""
-        return [t for t in self.tables if t.kind == kind]
 
 
 Progress = Callable[[float, str], None]
@@ -216,7 +174,7 @@ def read_ledger(
         data = bytes(source)
         file_name = file_name or "upload"
     if not data:
-        raise NotALedger("文件是空的。", "The file is empty.")
+        raise NotALedger("ingest.file.empty")
     if len(data) > max_bytes:
         raise _too_big(len(data), max_bytes)
     ledger = Ledger(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
@@ -224,19 +182,20 @@ def read_ledger(
     kind = _sniff(data, file_name)
     titles: list[str] = []
     if kind == "xlsx":
-        _check_zip(data, max_unpacked_bytes)
+        check_zip(data, max_unpacked_bytes)
         _read_xlsx(data, ledger, titles, report)
     elif kind == "xls":
         _read_xls(data, ledger, titles, report)
     elif kind == "gis":
-        _read_gis(data, file_name, ledger, max_unpacked_bytes)
+        lookup = {normalise_header(n) for n in (*_HOUSEHOLD_ID, "hh_id", "fwbh")}
+        ledger.footprints, gis_notes = read_gis(data, file_name, max_unpacked=max_unpacked_bytes, id_headers=lookup,
+                                                normalise=normalise_header)
+        ledger.footprints_sheet = file_name
+        ledger.notes.extend(gis_notes)
     else:
         _read_csv(data, file_name, ledger, titles)
     if not ledger.tables and ledger.footprints is None:
-        raise NotALedger(
-            f"“{file_name}”里没有找到台账表头（如 户号、名称、签约日期）。",
-            f"No ledger header (such as 户号, 名称, 签约日期) was found in '{file_name}'.",
-        )
+        raise NotALedger("ingest.file.no_header", file=file_name)
     ledger.as_of = as_of or _as_of_from(titles) or _as_of_from([Path(file_name).stem])
     report(1.0, file_name)
     return ledger
@@ -263,13 +222,12 @@ def merge_ledgers(ledgers: list[Ledger]) -> Ledger:
         merged.notes.extend(led.notes)
         if led.footprints is not None:
             if merged.footprints is not None:
-                raise NotALedger("一次只能导入一个 GIS 文件。", "Only one GIS file can be imported at a time.")
+                raise NotALedger("ingest.file.one_gis")
             merged.footprints, merged.footprints_sheet = led.footprints, led.footprints_sheet
     days = {led.as_of for led in ledgers if led.as_of is not None}
     merged.as_of = max(days) if days else None
     if len(days) > 1:
-        merged.notes.append(Note("", f"各文件的台账日期不同，按最晚的 {merged.as_of} 计。",
-                                 f"The files give different as-of days; the latest, {merged.as_of}, is used."))
+        merged.notes.append(Note("", msg("ingest.note.as_of_differs", day=merged.as_of)))
     return merged
 
 
@@ -278,9 +236,8 @@ def merge_ledgers(ledgers: list[Ledger]) -> Ledger:
 
 
 def _too_big(size: int, limit: int) -> NotALedger:
-    mb = lambda n: f"{n / 1024 / 1024:.1f} MB"  # noqa: E731
-    return NotALedger(f"文件太大（{mb(size)}），上限是 {mb(limit)}。",
-                      f"The file is too large ({mb(size)}); the limit is {mb(limit)}.")
+    mb = lambda n: f"{n / 1024 / 1024:.1f} MB"
+    return NotALedger("ingest.file.too_big", size=mb(size), limit=mb(limit))
 
 
 def _sniff(data: bytes, file_name: str) -> str:
@@ -289,13 +246,12 @@ def _sniff(data: bytes, file_name: str) -> str:
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile as exc:
-            raise NotALedger("文件已损坏（zip 结构无效）。", "The file is damaged (not a valid zip container).") from exc
+            raise NotALedger("ingest.file.bad_zip") from exc
         if "xl/workbook.xml" in names or any(n.endswith("workbook.xml") for n in names):
             return "xlsx"
         if any(n.lower().endswith(".shp") for n in names):
             return "gis"
-        raise NotALedger("这是一个 zip 压缩包，但既不是 Excel 工作簿也不是 Shapefile。",
-                         "This is a zip archive but neither an Excel workbook nor a zipped Shapefile.")
+        raise NotALedger("ingest.file.other_zip")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _encrypted()
@@ -308,91 +264,118 @@ def _sniff(data: bytes, file_name: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "csv"
     if b"\x00" in data[:4096]:
-        raise NotALedger(
-            f"“{file_name}”不是电子表格或 csv 文件（可能是改了扩展名的其他文件）。",
-            f"'{file_name}' is not a spreadsheet or csv file (perhaps another kind of file renamed).",
-        )
+        raise NotALedger("ingest.file.not_spreadsheet", file=file_name)
     return "csv"
 
 
 def _encrypted() -> NotALedger:
-    return NotALedger("工作簿设置了打开密码，请在 Excel 中取消密码后再导入。",
-                      "The workbook is password-protected; remove the password in Excel and import it again.")
-
-
-def _check_zip(data: bytes, limit: int) -> None:
-    """Refuse a zip bomb before any parser inflates it (sizes from the central directory).
-
-    zipfile stops each member at its declared size, so a member cannot lie past
-    this check.
-    """
-    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    total = sum(i.file_size for i in infos)
-    if total > limit or len(infos) > 10_000:
-        raise NotALedger(
-            f"文件解压后过大（{total / 1024 / 1024:.0f} MB），疑似压缩炸弹，已拒绝。",
-            f"The file would unpack to {total / 1024 / 1024:.0f} MB; refused as a possible zip bomb.",
-        )
+    return NotALedger("ingest.file.encrypted")
 
 
 # --------------------------------------------------------------------------
 # Workbooks and csv → grids → tables
 
 
-def _read_xlsx(data: bytes, ledger: Ledger, titles: list[str], report: Progress) -> None:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+@dataclass
+class Sheet:
+    """One sheet (or csv file) as read, before its header is found.
 
+    Attributes:
+        name: the sheet name (csv: the file name), as the user sees it.
+        grid: the cell values, row by row from the sheet's first row and column.
+        epoch: day zero of Excel serial numbers in this workbook.
+        merges: merged ranges as (row0, row1, col0, col1), 0-based, ends exclusive.
+        row_numbers: the row number the user sees for each grid row (default 1, 2, …).
+        hint_name: a name that may tell the table's kind (a csv's file stem).
+        hidden_rows: 1-based sheet rows hidden in the workbook.
+        hidden_cols: 0-based columns hidden in the workbook.
+        autofilter: the range of an autofilter left on ("" when none).
+    """
+
+    name: str
+    grid: list[list[Any]]
+    epoch: date
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    row_numbers: list[int] | None = None
+    hint_name: str | None = None
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    autofilter: str = ""
+
+
+def _read_xlsx(data: bytes, ledger: Ledger, titles: list[str], report: Progress) -> None:
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        ledger.notes.append(Note("", "工作簿含有宏，宏已忽略（不会运行）。",
-                                 "The workbook contains macros; they were ignored (never run)."))
+        ledger.notes.append(Note("", msg("ingest.note.macros")))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_vba=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise NotALedger("无法打开这个 Excel 工作簿（文件可能已损坏）。",
-                         "This Excel workbook cannot be opened (the file may be damaged).") from exc
+        raise NotALedger("ingest.file.bad_xlsx") from exc
     epoch = wb.epoch.date() if isinstance(wb.epoch, datetime) else _EXCEL_EPOCH
     sheets = wb.worksheets
     for i, ws in enumerate(sheets):
         report(i / max(len(sheets), 1), ws.title)
         if ws.sheet_state != "visible":
-            ledger.notes.append(Note(ws.title, "隐藏的工作表已忽略。", "Hidden sheet ignored."))
+            ledger.notes.append(Note(ws.title, msg("ingest.note.hidden_sheet")))
             continue
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
-        merges = [(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in ws.merged_cells.ranges]
-        _tables_from_grid(grid, merges, ws.title, ledger, titles, epoch)
+        if normalise_header(ws.title) in GUIDE_SHEETS:
+            ledger.notes.append(Note(ws.title, msg("ingest.note.guide_sheet")))
+            continue
+        grid = _trim([list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)])
+        hidden_cols: set[int] = set()
+        for key, dim in ws.column_dimensions.items():
+            if dim.hidden:
+                first = dim.min or column_index_from_string(key)
+                hidden_cols.update(range(first - 1, (dim.max or first)))
+        sheet = Sheet(
+            name=ws.title, grid=grid, epoch=epoch,
+            merges=[(m.min_row - 1, m.max_row, m.min_col - 1, m.max_col) for m in ws.merged_cells.ranges],
+            hidden_rows={r for r, dim in ws.row_dimensions.items() if dim.hidden},
+            hidden_cols=hidden_cols, autofilter=ws.auto_filter.ref or "",
+        )
+        _tables_from_sheet(sheet, ledger, titles)
 
 
 def _read_xls(data: bytes, ledger: Ledger, titles: list[str], report: Progress) -> None:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise _encrypted() from exc
-        raise NotALedger("无法打开这个 .xls 文件（可能不是 Excel 工作簿，或已损坏）。",
-                         "This .xls file cannot be opened (not an Excel workbook, or damaged).") from exc
+        raise NotALedger("ingest.file.bad_xls") from exc
     except Exception as exc:  # xlrd raises assorted errors on damaged files
-        raise NotALedger("无法打开这个 .xls 文件（可能不是 Excel 工作簿，或已损坏）。",
-                         "This .xls file cannot be opened (not an Excel workbook, or damaged).") from exc
+        raise NotALedger("ingest.file.bad_xls") from exc
     epoch = date(1904, 1, 1) if book.datemode else _EXCEL_EPOCH
     for i in range(book.nsheets):
         sh = book.sheet_by_index(i)
         report(i / max(book.nsheets, 1), sh.name)
         if sh.visibility:
-            ledger.notes.append(Note(sh.name, "隐藏的工作表已忽略。", "Hidden sheet ignored."))
+            ledger.notes.append(Note(sh.name, msg("ingest.note.hidden_sheet")))
             continue
-        grid = [[_xls_value(sh.cell(r, c), book.datemode) for c in range(sh.ncols)] for r in range(sh.nrows)]
-        _tables_from_grid(grid, list(sh.merged_cells), sh.name, ledger, titles, epoch)
+        if normalise_header(sh.name) in GUIDE_SHEETS:
+            ledger.notes.append(Note(sh.name, msg("ingest.note.guide_sheet")))
+            continue
+        grid = _trim([[_xls_value(sh.cell(r, c), book.datemode) for c in range(sh.ncols)] for r in range(sh.nrows)])
+        sheet = Sheet(
+            name=sh.name, grid=grid, epoch=epoch, merges=list(sh.merged_cells),
+            hidden_rows={r + 1 for r, info in sh.rowinfo_map.items() if info.hidden},
+            hidden_cols={c for c, info in sh.colinfo_map.items() if info.hidden},
+            autofilter="",
+        )
+        _tables_from_sheet(sheet, ledger, titles)
+
+
+def _trim(grid: list[list[Any]]) -> list[list[Any]]:
+    """Drop the empty rows a sheet carries after its last value (LibreOffice keeps styled empty rows)."""
+    end = len(grid)
+    while end and all(v is None or (isinstance(v, str) and not v.strip()) for v in grid[end - 1]):
+        end -= 1
+    return grid[:end]
 
 
 def _xls_value(cell: Any, datemode: int) -> Any:
-    import xlrd
-
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
@@ -416,16 +399,13 @@ def decode_text(data: bytes, file_name: str) -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    from charset_normalizer import from_bytes
-
     best = from_bytes(data[:200_000]).best()
     if best is not None:
         try:
             return data.decode(best.encoding)
         except (UnicodeDecodeError, LookupError):
             pass
-    raise NotALedger(f"无法识别“{file_name}”的文字编码（支持 UTF-8、GBK/GB18030）。",
-                     f"The text encoding of '{file_name}' is not recognised (UTF-8 and GBK/GB18030 are supported).")
+    raise NotALedger("ingest.file.encoding", file=file_name)
 
 
 def _read_csv(data: bytes, file_name: str, ledger: Ledger, titles: list[str]) -> None:
@@ -440,9 +420,10 @@ def _read_csv(data: bytes, file_name: str, ledger: Ledger, titles: list[str]) ->
             grid.append(record)
             lines.append(reader.line_num)
     except csv.Error as exc:
-        raise NotALedger(f"“{file_name}”不是有效的 csv 文件：{exc}", f"'{file_name}' is not a valid csv file: {exc}") from exc
-    sheet = Path(file_name).name
-    _tables_from_grid(grid, [], sheet, ledger, titles, _EXCEL_EPOCH, row_numbers=lines, hint_name=Path(file_name).stem)
+        raise NotALedger("ingest.file.bad_csv", file=file_name, error=exc) from exc
+    sheet = Sheet(name=Path(file_name).name, grid=grid, epoch=_EXCEL_EPOCH, row_numbers=lines,
+                  hint_name=Path(file_name).stem)
+    _tables_from_sheet(sheet, ledger, titles)
 
 
 def normalise_header(text: Any) -> str:
@@ -465,18 +446,9 @@ def _is_alias(text: str) -> bool:
     return text in _ALL_ALIASES or text in IGNORED_HEADERS
 
 
-def _tables_from_grid(
-    grid: list[list[Any]],
-    merges: list[tuple[int, int, int, int]],
-    sheet: str,
-    ledger: Ledger,
-    titles: list[str],
-    epoch: date,
-    *,
-    row_numbers: list[int] | None = None,
-    hint_name: str | None = None,
-) -> None:
+def _tables_from_sheet(sheet: Sheet, ledger: Ledger, titles: list[str]) -> None:
     """Find the header in a sheet's grid and add the tables it holds to the ledger."""
+    grid = sheet.grid
     width = max((len(r) for r in grid), default=0)
     if width == 0:
         return
@@ -485,29 +457,29 @@ def _tables_from_grid(
     rows = pd.DataFrame(grid, dtype=object)
     # Merged cells: every cell of a merged range carries the top-left value
     # (title rows, two-level headers, a 地块 cell merged down its households).
-    if merges:
+    if sheet.merges:
         values = rows.to_numpy(dtype=object, copy=True)
         nrow, ncol = values.shape
-        for r0, r1, c0, c1 in merges:
+        for r0, r1, c0, c1 in sheet.merges:
             r1, c1 = min(r1, nrow), min(c1, ncol)
             if r0 < nrow and c0 < ncol:
                 values[r0:r1, c0:c1] = values[r0, c0]
         rows = pd.DataFrame(values, dtype=object)
     rows = rows.where(rows.notna(), None)
-    row_no = np.asarray(row_numbers if row_numbers is not None else range(1, len(rows) + 1))
+    row_no = np.asarray(sheet.row_numbers if sheet.row_numbers is not None else range(1, len(rows) + 1))
 
     scan = rows.iloc[:HEADER_SCAN_ROWS]
     norm = scan.map(normalise_header)
     scores = norm.map(_is_alias).sum(axis=1)
     if scores.empty or scores.max() < 2:
         if len(rows):
-            ledger.notes.append(Note(sheet, "没有找到表头，此表已忽略。", "No header found; sheet ignored."))
+            ledger.notes.append(Note(sheet.name, msg("ingest.note.no_header")))
         return
     r = int(scores.idxmax())
     upper = r - 1 if r > 0 and scores.iloc[r - 1] >= 1 else None
     if upper is None and r + 1 < len(scores) and scores.iloc[r + 1] >= 2:
         upper, r = r, r + 1
-    for t in range(0, upper if upper is not None else r):
+    for t in range(upper if upper is not None else r):
         titles.extend(str(v) for v in rows.iloc[t] if v is not None and str(v).strip())
 
     # Per column: the header candidates, lower level first.
@@ -520,33 +492,44 @@ def _tables_from_grid(
             if raw is not None and str(raw).strip():
                 cands.append((normalise_header(raw), _SPACES.sub(" ", str(raw)).strip()))
         candidates.append(cands)
+    column_names = [cands[0][1] if cands else get_column_letter(c + 1) for c, cands in enumerate(candidates)]
 
-    fields_by_kind = _kinds_for(candidates, hint_name or sheet)
+    fields_by_kind = _kinds_for(candidates, sheet.hint_name or sheet.name)
     if not fields_by_kind:
-        ledger.notes.append(Note(sheet, "表头无法识别为地块、工作组、户或进度表，此表已忽略。",
-                                 "The header does not match blocks, teams, households or progress; sheet ignored."))
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.unknown_header")))
         return
     body = rows.iloc[r + 1:]
     body_rows = row_no[r + 1:]
     header_texts = {n for cands in candidates for n, _ in cands}
+    key_col = next(cols[f][0] for cols in fields_by_kind.values()
+                   for f in ("household_id", "block_id", "team_id", "name") if f in cols)
+    totals = _total_rows(body, key_col)
+    for pos, (c, label) in totals.items():
+        row = int(body_rows[pos])
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.total_row", sheet=sheet.name, row=row,
+                                                 column=column_names[c], label=label), row, column_names[c]))
+    not_total = np.array([pos not in totals for pos in range(len(body))], dtype=bool)
+    kept_rows: set[int] = set()
     for kind, columns in fields_by_kind.items():
         frame = pd.DataFrame({f: body.iloc[:, c].to_numpy() for f, (c, _) in columns.items()}, dtype=object)
-        keep = _data_rows(frame, body, header_texts)
+        keep = _data_rows(frame, header_texts) & not_total
         table = Table(
             kind=kind,
-            sheet=sheet,
+            sheet=sheet.name,
             frame=frame[keep].reset_index(drop=True),
             rows=body_rows[keep],
             headers={f: text for f, (_, text) in columns.items()},
-            epoch=epoch,
+            epoch=sheet.epoch,
         )
         ledger.tables.append(table)
-    used = {c for cols in fields_by_kind.values() for c, _ in cols.values()}
+        kept_rows.update(int(x) for x in table.rows)
+    used = sorted({c for cols in fields_by_kind.values() for c, _ in cols.values()})
     unknown = [cands[0][1] for c, cands in enumerate(candidates)
                if c not in used and cands and cands[0][0] not in IGNORED_HEADERS and cands[0][0]]
     if unknown:
-        shown = "、".join(dict.fromkeys(unknown))
-        ledger.notes.append(Note(sheet, f"未识别的列已忽略：{shown}", f"Columns not recognised, ignored: {shown}"))
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.unknown_columns", columns=list(dict.fromkeys(unknown)))))
+    hidden_columns = [column_names[c] for c in used if c in sheet.hidden_cols]
+    _note_hidden(sheet, sorted(kept_rows & sheet.hidden_rows), hidden_columns, ledger)
 
 
 def _kinds_for(candidates: list[list[tuple[str, str]]], sheet: str) -> dict[str, dict[str, tuple[int, str]]]:
@@ -580,28 +563,77 @@ def _kinds_for(candidates: list[list[tuple[str, str]]], sheet: str) -> dict[str,
     return {best: mapped[best]}
 
 
-def _data_rows(frame: pd.DataFrame, body: pd.DataFrame, header_texts: set[str]) -> np.ndarray:
-    """Rows that hold data: not blank, not 合计/notes, not a repeated header."""
+def _note_hidden(sheet: Sheet, rows: list[int], columns: list[str], ledger: Ledger) -> None:
+    """Say that hidden rows and columns were imported (hidden is not deleted), and that a filter was ignored."""
+    if sheet.autofilter:
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.autofilter", sheet=sheet.name, ref=sheet.autofilter)))
+    if rows:
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.hidden_rows", sheet=sheet.name, rows=_spans(rows),
+                                                 n=len(rows))))
+    for name in columns:
+        ledger.notes.append(Note(sheet.name, msg("ingest.note.hidden_column", sheet=sheet.name, column=name), None,
+                                 name))
+
+
+def _spans(rows: list[int]) -> list[str]:
+    """Sorted row numbers as spans: [4, 5, 6, 9] -> ["4–6", "9"]."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return [str(a) if a == b else f"{a}–{b}" for a, b in spans]
+
+
+def _total_label(v: Any) -> str | None:
+    """The totals label a cell holds (合计, 小 计, 雁塔地块小计, ＴＯＴＡＬ …), or None."""
+    if not isinstance(v, str):
+        return None
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", v))
+    return s if s and _TOTAL_LABEL.match(s) else None
+
+
+def _is_count(v: Any) -> bool:
+    """A cell a totals row may hold where a real row names itself: blank, a number, a count, a label."""
+    if v is None or (isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)):
+        return True
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", str(v)))
+    return not s or bool(_COUNT.match(s)) or _total_label(s) is not None
+
+
+def _total_rows(body: pd.DataFrame, key_col: int) -> dict[int, tuple[int, str]]:
+    """Totals and subtotals rows of a sheet body: position -> (column of the label, label).
+
+    A row is one when some cell, in any column, is a totals label and its key
+    column (户号, 编号, 名称) holds no name of its own — blank, a count such as
+    ``=COUNTA(B4:B125)``, or the label itself. A real household whose address
+    happens to read 合计路1号 keeps its row: that address is no label.
+    """
+    out: dict[int, tuple[int, str]] = {}
+    values = body.to_numpy(dtype=object)
+    for pos, row in enumerate(values):
+        for c, v in enumerate(row):
+            label = _total_label(v)
+            if label is not None:
+                if _is_count(row[key_col]):
+                    out[pos] = (c, str(v).strip())
+                break
+    return out
+
+
+def _data_rows(frame: pd.DataFrame, header_texts: set[str]) -> np.ndarray:
+    """Rows that hold data: not blank, not notes, not a repeated header (totals rows go by :func:`_total_rows`)."""
     filled = frame.map(lambda v: v is not None and str(v).strip() != "")
     keep = filled.any(axis=1).to_numpy()
     if not len(frame):
         return keep
     text = frame.map(lambda v: normalise_header(v) if isinstance(v, str) else "")
-    # a 合计 row says so somewhere and names no household, block or team (an address
-    # like 合计路1号 on a real row must not drop it)
-    is_total = body.map(lambda v: isinstance(v, str) and bool(_TOTAL_ROW.match(v.strip())))
-    key = next((f for f in ("household_id", "block_id", "team_id", "name") if f in frame.columns), None)
-    if key is None:
-        unnamed = np.ones(len(frame), dtype=bool)
-    else:
-        key_is_total = frame[key].map(lambda v: isinstance(v, str) and bool(_TOTAL_ROW.match(v.strip())))
-        unnamed = ~filled[key].to_numpy(dtype=bool) | key_is_total.to_numpy(dtype=bool)
-    total = is_total.any(axis=1).to_numpy() & unnamed
     repeated = (text.isin(header_texts) & filled).sum(axis=1).to_numpy() >= 2
     first = frame.iloc[:, 0]
     note = (first.map(lambda v: isinstance(v, str) and bool(_NOTE_ROW.match(v.strip()))).to_numpy()
             & (filled.sum(axis=1).to_numpy() <= 1))
-    return keep & ~total & ~repeated & ~note
+    return keep & ~repeated & ~note
 
 
 # --------------------------------------------------------------------------
@@ -681,70 +713,3 @@ def _as_of_from(texts: list[str]) -> date | None:
         return None
     keyed = [d for k, d in found if k]
     return keyed[-1] if keyed else found[-1][1]
-
-
-# --------------------------------------------------------------------------
-# GIS footprints
-
-
-def _read_gis(data: bytes, file_name: str, ledger: Ledger, max_unpacked: int) -> None:
-    import geopandas as gpd
-
-    with tempfile.TemporaryDirectory(prefix="ledger-gis-") as tmp:
-        if data[:2] == b"PK":
-            unreadable = NotALedger(f"“{file_name}”不是可读取的压缩 Shapefile（需含 .shp）。",
-                                    f"'{file_name}' is not a readable zipped Shapefile (a .shp is needed).")
-            try:
-                _check_zip(data, max_unpacked)
-                with zipfile.ZipFile(io.BytesIO(data)) as z:
-                    shps = [n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
-                    for n in z.namelist():
-                        p = PurePosixPath(n)
-                        if n.endswith("/") or p.is_absolute() or ".." in p.parts:
-                            continue
-                        target = Path(tmp, *p.parts)
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.write_bytes(z.read(n))
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise unreadable from exc
-            if not shps:
-                raise unreadable
-            path = Path(tmp, *PurePosixPath(shps[0]).parts)
-        else:
-            suffix = ".gpkg" if data[:16] == b"SQLite format 3\x00" else ".geojson"
-            path = Path(tmp, "footprints" + suffix)
-            path.write_bytes(data)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                gdf = gpd.read_file(path)
-        except Exception as exc:  # pyogrio raises several error types for unreadable files
-            raise NotALedger(f"无法读取 GIS 文件“{file_name}”。", f"The GIS file '{file_name}' cannot be read.") from exc
-    lookup = {normalise_header(n) for n in (*_HOUSEHOLD_ID, "hh_id", "fwbh")}
-    id_col = next((c for c in gdf.columns if c != gdf.geometry.name and normalise_header(c) in lookup), None)
-    if id_col is None:
-        shown = "、".join(str(c) for c in gdf.columns if c != gdf.geometry.name)
-        raise NotALedger(f"GIS 文件“{file_name}”没有 户号 字段（现有字段：{shown}）。",
-                         f"The GIS file '{file_name}' has no 户号 field (fields: {shown}).")
-    if gdf.crs is None:
-        minx, miny, maxx, maxy = gdf.total_bounds if len(gdf) else (0, 0, 0, 0)
-        if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-            raise NotALedger(f"GIS 文件“{file_name}”没有坐标系（缺少 .prj），无法定位。",
-                             f"The GIS file '{file_name}' has no coordinate system (.prj missing); it cannot be placed.")
-        gdf = gdf.set_crs(schema.CRS)
-        ledger.notes.append(Note(file_name, "GIS 文件没有坐标系，按经纬度（EPSG:4326）读取。",
-                                 "The GIS file has no coordinate system; read as longitude/latitude (EPSG:4326)."))
-    gdf = gdf.to_crs(schema.CRS)
-    ids = gdf[id_col].map(lambda v: "" if v is None or v != v else _id_text(v))
-    ledger.footprints = gpd.GeoDataFrame(
-        {"household_id": ids.to_numpy(), "feature": np.arange(1, len(gdf) + 1)},
-        geometry=gdf.geometry.to_numpy(),
-        crs=schema.CRS,
-    )
-    ledger.footprints_sheet = file_name
-
-
-def _id_text(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()

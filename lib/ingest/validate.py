@@ -11,30 +11,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from lib import schema
-from lib.ingest.read import (
-    ALIASES,
-    STAGE_FIELDS,
-    Ledger,
-    Note,
-    Progress,
-    Table,
-    parse_date_cells,
-)
+from lib.ingest.messages import Message, Term, msg
+from lib.ingest.model import Ledger, Note, Table
+from lib.ingest.read import ALIASES, STAGE_FIELDS, Progress, parse_date_cells
+from lib.ingest.report import Changes, Problem, Report
 
 if TYPE_CHECKING:
     from lib.store import Campaign
 
-STAGE_ZH = dict(zip(schema.STAGES, ("入户调查", "评估", "签约", "封房", "交房", "拆除")))
-STAGE_EN = dict(zip(schema.STAGES, ("surveyed", "appraised", "signed", "sealed", "handed over", "demolished")))
 
 #: Status-column values → (stage reached or None, highest stage allowed).
 STATUS_VALUES: dict[str, tuple[str | None, str]] = {
@@ -59,150 +53,132 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _NOT_TEXT = ("launch_date", "deadline", "status")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem, located as the user sees it in Excel.
-
-    ``row`` is the 1-based spreadsheet row (None for a whole-file problem);
-    ``column`` is the file's own header text. The messages already name sheet,
-    row and column.
-    """
-
-    severity: str  # "error" | "warning"
-    code: str
-    sheet: str
-    row: int | None
-    column: str
-    message_zh: str
-    message_en: str
-
-
-@dataclass
-class Changes:
-    """What the import changes compared with the current data."""
-
-    added: dict[str, int] = field(default_factory=dict)
-    removed: dict[str, int] = field(default_factory=dict)
-    corrected: int = 0
-    new_blocks: int = 0
-    new_teams: int = 0
-    new_households: int = 0
-    updated_blocks: int = 0
-    updated_teams: int = 0
-    updated_households: int = 0
-    footprints: int = 0
-    not_on_map: int = 0
-
-    @property
-    def empty(self) -> bool:
-        """True when applying would change nothing."""
-        return not (self.added or self.removed or self.corrected or self.new_blocks or self.new_teams
-                    or self.new_households or self.updated_blocks or self.updated_teams
-                    or self.updated_households or self.footprints)
-
-    def text_zh(self) -> str:
-        """The one-line summary: +12 签约，+9 封房，2 处日期更正 …"""
-        parts = [f"+{n} {STAGE_ZH[s]}" for s, n in self.added.items()]
-        parts += [f"−{n} {STAGE_ZH[s]}" for s, n in self.removed.items()]
-        if self.corrected:
-            parts.append(f"{self.corrected} 处日期更正")
-        for n, what in ((self.new_blocks, "个地块"), (self.new_teams, "个工作组"), (self.new_households, "户")):
-            if n:
-                parts.append(f"新增 {n} {what}")
-        for n, what in ((self.updated_blocks, "个地块"), (self.updated_teams, "个工作组"),
-                        (self.updated_households, "户")):
-            if n:
-                parts.append(f"更新 {n} {what}信息")
-        if self.footprints:
-            parts.append(f"{self.footprints} 户图斑")
-        text = "，".join(parts) if parts else "没有变化"
-        return text + (f"（{self.not_on_map} 户不在地图上）" if self.not_on_map else "")
-
-    def text_en(self) -> str:
-        """The one-line summary in English."""
-        parts = [f"+{n} {STAGE_EN[s]}" for s, n in self.added.items()]
-        parts += [f"−{n} {STAGE_EN[s]}" for s, n in self.removed.items()]
-        if self.corrected:
-            parts.append(f"{self.corrected} corrected date{'s' * (self.corrected != 1)}")
-        for n, what in ((self.new_blocks, "block"), (self.new_teams, "team"), (self.new_households, "household")):
-            if n:
-                parts.append(f"{n} new {what}{'s' * (n != 1)}")
-        for n, what in ((self.updated_blocks, "block"), (self.updated_teams, "team"),
-                        (self.updated_households, "household")):
-            if n:
-                parts.append(f"{n} {what}{'s' * (n != 1)} updated")
-        if self.footprints:
-            parts.append(f"{self.footprints} footprint{'s' * (self.footprints != 1)}")
-        text = ", ".join(parts) if parts else "no changes"
-        return text + (f" ({self.not_on_map} not on the map)" if self.not_on_map else "")
-
-
-@dataclass
-class Report:
-    """The preview of an import: problems, change summary and the frames to write."""
-
-    file_name: str
-    sha256: str
-    rows: int
-    as_of: date | None
-    problems: list[Problem]
-    notes: list[Note]
-    changes: Changes
-    blocks: pd.DataFrame | None
-    teams: pd.DataFrame | None
-    households: pd.DataFrame | None
-    milestones: pd.DataFrame | None
-    base_version: int | None
-    ledger: Ledger | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        """Problems that block the import."""
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """Problems the user may accept."""
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        """True when nothing blocks the import."""
-        return not self.errors
-
-    def problems_frame(self) -> pd.DataFrame:
-        """The problems as a table (severity, sheet, row, column, messages)."""
-        cols = ["severity", "code", "sheet", "row", "column", "message_zh", "message_en"]
-        return pd.DataFrame([p.__dict__ for p in self.problems], columns=cols).astype({"row": "Int64"})
-
-    def to_text(self, lang: str = "both") -> str:
-        """The report as the command line prints it."""
-        zh, en = lang in ("zh", "both"), lang in ("en", "both")
-        lines = [f"{self.file_name}  sha256 {self.sha256[:12]}  {self.rows} 行/rows"
-                 + (f"  截至/as of {self.as_of}" if self.as_of else "")]
-        if zh:
-            lines.append(f"变化：{self.changes.text_zh()}")
-        if en:
-            lines.append(f"Changes: {self.changes.text_en()}")
-        for n in self.notes:
-            lines.append("  · " + " / ".join(([n.message_zh] if zh else []) + ([n.message_en] if en else []))
-                         + (f"  [{n.sheet}]" if n.sheet else ""))
-        for p in self.problems:
-            error = p.severity == "error"
-            if zh:
-                lines.append(f"  {'错误' if error else '警告'}：{p.message_zh}")
-            if en:
-                lines.append(f"  {'    ' if zh else ('ERROR' if error else 'warning') + ': '}{p.message_en}")
-        e, w = len(self.errors), len(self.warnings)
-        if zh:
-            lines.append(f"{e} 个错误，{w} 个警告")
-        if en:
-            lines.append(f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}")
-        return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------
-# Validation
+# Validation: typed rows, one function per check
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """One block as the import would write it."""
+
+    block_id: str
+    name: str
+    district: str
+    subdistrict: str
+    launch_date: date
+    deadline: date
+    land_area_m2: float | None
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team as the import would write it."""
+
+    team_id: str
+    name: str
+    organisation: str
+    kind: str
+    leader: str
+    block_id: str
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One household as the import would write it."""
+
+    household_id: str
+    block_id: str
+    team_id: str | None
+    address: str
+    property_type: str
+    ownership: str
+    floor_area_m2: float | None
+    owner_name: str
+    flags: str
+
+
+@dataclass(frozen=True)
+class Where:
+    """A row of the file: its table and its spreadsheet row."""
+
+    table: Table
+    row: int
+
+
+#: A table's rows as text (dates still raw), with ``_row`` the spreadsheet row of each.
+Rows = list[tuple[Table, pd.DataFrame]]
+
+
+@dataclass
+class Current:
+    """The stored campaign, indexed by id once, for every check to compare against."""
+
+    blocks: dict[str, dict[str, Any]]
+    teams: dict[str, dict[str, Any]]
+    households: dict[str, dict[str, Any]]
+    geometry: dict[str, Any]
+    dates: dict[str, dict[str, date | None]]
+    block_geometry: dict[str, Any]
+    version: int | None
+
+    @classmethod
+    def of(cls, current: Campaign | None) -> Current:
+        """Index ``store.load_frames``'s campaign (None: an empty database)."""
+        hh = getattr(current, "households", None)
+        bl = getattr(current, "blocks", None)
+        return cls(
+            blocks=_indexed(bl, "block_id", schema.BLOCK_COLUMNS),
+            teams=_indexed(getattr(current, "teams", None), "team_id", schema.TEAM_COLUMNS),
+            households=_indexed(hh, "household_id", schema.HOUSEHOLD_COLUMNS),
+            geometry=_geometries(hh, "household_id"),
+            dates=_current_dates(hh),
+            block_geometry=_geometries(bl, "block_id"),
+            version=getattr(current, "data_version", None),
+        )
+
+
+@dataclass
+class Findings:
+    """What the checks say besides rows: problems, notes and the change counts."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
+
+    def add(self, severity: str, code: str, table: Table | str, row: int | None, field_or_col: str,
+            message_key: str, /, **params: Any) -> None:
+        """Record a problem at a table's field (its header text is shown) or at a named column."""
+        sheet = table.sheet if isinstance(table, Table) else table
+        column = table.headers.get(field_or_col, field_or_col) if isinstance(table, Table) else field_or_col
+        self.problems.append(Problem(severity, code, sheet, row, column, Message(message_key, params)))
+
+    def error(self, *args: Any, **params: Any) -> None:
+        """An error: the import is refused."""
+        self.add("error", *args, **params)
+
+    def warning(self, *args: Any, **params: Any) -> None:
+        """A warning: the user may accept it."""
+        self.add("warning", *args, **params)
+
+
+@dataclass
+class Refs:
+    """Lookups for references by id or name; the file's own rows override the stored ones."""
+
+    block_names: dict[str, str]
+    block_ids: set[str]
+    teams: dict[str, dict[str, Any]]
+    team_names: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, cur: Current, blocks: dict[str, BlockRow], teams: dict[str, TeamRow] | None = None) -> Refs:
+        """References known after reading the file's blocks (and teams)."""
+        known_blocks = {**{b: r["name"] for b, r in cur.blocks.items()}, **{b: r.name for b, r in blocks.items()}}
+        known_teams = {**cur.teams, **{tid: asdict(r) for tid, r in (teams or {}).items()}}
+        team_names: dict[str, list[str]] = {}
+        for tid, r in known_teams.items():
+            team_names.setdefault(r["name"], []).append(tid)
+        return cls({name: bid for bid, name in known_blocks.items()}, set(known_blocks), known_teams, team_names)
 
 
 def validate(
@@ -227,519 +203,490 @@ def validate(
     Returns:
         The report; its frames are ready for ``store.apply_import`` (changes only).
     """
-    v = _Validator(ledger, current, as_of or ledger.as_of, today or date.today())
-    return v.run(progress or (lambda _f, _s: None))
+    step = progress or (lambda _f, _s: None)
+    as_of = as_of or ledger.as_of
+    cur = Current.of(current)
+    found = Findings(notes=list(ledger.notes))
+    step(0.0, "blocks")
+    blocks = check_blocks(text_rows(ledger, "blocks"), cur, found)
+    teams = check_teams(text_rows(ledger, "teams"), cur, found, blocks)
+    step(0.1, "households")
+    household_rows = text_rows(ledger, "households")
+    households = check_households(household_rows, cur, found, blocks, teams)
+    step(0.5, "progress")
+    in_file = {h for _, f in household_rows for h in f["household_id"] if h}
+    known = set(cur.households) | set(households) | in_file  # a household row with its own error still exists
+    given, where = check_progress(text_rows(ledger, "progress"), found, known, as_of=as_of,
+                                  limit=as_of or today or date.today())
+    given = check_statuses(given, where, cur, found, as_of)
+    milestones = milestone_changes(given, where, cur, found)
+    step(0.9, "footprints")
+    footprints = check_footprints(ledger, cur, found, households)
+    household_frame = household_changes(households, footprints, cur, found.changes)
+    step(1.0, "done")
+    rows = sum(len(t.frame) for t in ledger.tables) + (len(ledger.footprints) if ledger.footprints is not None else 0)
+    found.problems.sort(key=lambda p: (p.severity != "error", p.sheet, p.row or 0))
+    block_frame = changed_rows(blocks, schema.BLOCK_COLUMNS, cur.blocks, found.changes, "blocks")
+    if block_frame is not None:  # keep each block's stored boundary: the upsert writes whatever it is given
+        block_frame["geometry"] = [cur.block_geometry.get(b) for b in block_frame["block_id"]]
+    return Report(
+        file_name=ledger.file_name, sha256=ledger.sha256, rows=rows, as_of=as_of,
+        problems=found.problems, notes=found.notes, changes=found.changes, blocks=block_frame,
+        teams=changed_rows(teams, schema.TEAM_COLUMNS, cur.teams, found.changes, "teams"),
+        households=household_frame, milestones=milestones, base_version=cur.version, ledger=ledger,
+    )
 
 
-class _Validator:
-    def __init__(self, ledger: Ledger, current: Any, as_of: date | None, today: date) -> None:
-        self.ledger, self.as_of = ledger, as_of
-        self.limit = as_of or today
-        self.problems: list[Problem] = []
-        self.notes: list[Note] = list(ledger.notes)
-        self.changes = Changes()
-        self.cur_blocks = _indexed(getattr(current, "blocks", None), "block_id", schema.BLOCK_COLUMNS)
-        self.cur_teams = _indexed(getattr(current, "teams", None), "team_id", schema.TEAM_COLUMNS)
-        hh = getattr(current, "households", None)
-        self.cur_households = _indexed(hh, "household_id", schema.HOUSEHOLD_COLUMNS)
-        self.cur_geometry: dict[str, Any] = _geometries(hh, "household_id")
-        self.cur_dates = _current_dates(hh)
-        bl = getattr(current, "blocks", None)
-        self.cur_block_geometry: dict[str, Any] = _geometries(bl, "block_id")
-        self.base_version = getattr(current, "data_version", None)
+def text_rows(ledger: Ledger, kind: str) -> Rows:
+    """The tables of one kind with every text field as text (absent ones blank) and ``_row`` added."""
+    out = []
+    for t in ledger.tables_of(kind):
+        frame = t.frame.copy()
+        for f in frame.columns:
+            if not f.startswith("date_") and f not in ("launch_date", "deadline"):
+                frame[f] = frame[f].map(_text)
+        for f in ALIASES[kind]:  # absent text fields read as blank cells
+            if f not in frame.columns and not f.startswith(("date_", "flag:")) and f not in _NOT_TEXT:
+                frame[f] = ""
+        frame["_row"] = t.rows
+        out.append((t, frame))
+    return out
 
-    # -- helpers -----------------------------------------------------------
-    def problem(self, severity: str, code: str, table: Table | str, row: int | None, field_or_col: str,
-                zh: str, en: str) -> None:
-        sheet = table.sheet if isinstance(table, Table) else table
-        column = table.headers.get(field_or_col, field_or_col) if isinstance(table, Table) else field_or_col
-        where_zh = f"“{sheet}”表" + (f"第 {row} 行" if row is not None else "") + (f"“{column}”列" if column else "")
-        where_en = f"Sheet '{sheet}'" + (f", row {row}" if row is not None else "") + (
-            f", column '{column}'" if column else "")
-        self.problems.append(Problem(severity, code, sheet, row, column, f"{where_zh}：{zh}", f"{where_en}: {en}"))
 
-    def error(self, *args: Any) -> None:
-        self.problem("error", *args)
+def check_duplicates(items: Rows, key: str, found: Findings) -> set[tuple[int, int]]:
+    """Warn on identical repeated rows, error on conflicting ones; returns (table index, position) to skip."""
+    seen: dict[str, tuple[Table, int, dict]] = {}
+    skip: set[tuple[int, int]] = set()
+    counts = pd.concat([f[key] for _, f in items]).value_counts() if items else pd.Series(dtype=int)
+    repeated = set(counts.index[counts > 1]) - {""}
+    for ti, (t, frame) in enumerate(items):
+        cols = [c for c in frame.columns if not c.startswith("_")]
+        for pos, (k, row) in enumerate(zip(frame[key], frame["_row"])):
+            if k not in repeated:
+                continue
+            vals = {c: x for c in cols if (x := _text(frame[c].iat[pos]))}
+            if k not in seen:
+                seen[k] = (t, int(row), vals)
+                continue
+            t0, row0, vals0 = seen[k]
+            where = (msg("ingest.where.same_sheet", row=row0) if t0 is t
+                     else msg("ingest.where.other_sheet", sheet=t0.sheet, row=row0))
+            if vals == vals0:
+                found.warning("duplicate_row", t, int(row), key, "ingest.duplicate_row", where=where, key=k)
+            else:
+                found.error("duplicate_conflict", t, int(row), key, "ingest.duplicate_conflict", where=where, key=k)
+            skip.add((ti, pos))
+    return skip
 
-    def warning(self, *args: Any) -> None:
-        self.problem("warning", *args)
 
-    def run(self, progress: Progress) -> Report:
-        progress(0.0, "blocks")
-        blocks = self.check_blocks()
-        teams = self.check_teams(blocks)
-        progress(0.1, "households")
-        households = self.check_households(blocks, teams)
-        progress(0.5, "progress")
-        milestones = self.check_progress(households)
-        progress(0.9, "footprints")
-        households = self.check_footprints(households)
-        progress(1.0, "done")
-        rows = sum(len(t.frame) for t in self.ledger.tables)
-        if self.ledger.footprints is not None:
-            rows += len(self.ledger.footprints)
-        self.problems.sort(key=lambda p: (p.severity != "error", p.sheet, p.row or 0))
-        return Report(
-            file_name=self.ledger.file_name, sha256=self.ledger.sha256, rows=rows, as_of=self.as_of,
-            problems=self.problems, notes=self.notes, changes=self.changes,
-            blocks=self.with_block_geometry(
-                _or_none(blocks, schema.BLOCK_COLUMNS, self.cur_blocks, "new_blocks", "updated_blocks", self)),
-            teams=_or_none(teams, schema.TEAM_COLUMNS, self.cur_teams, "new_teams", "updated_teams", self),
-            households=households, milestones=milestones, base_version=self.base_version, ledger=self.ledger,
-        )
+def check_blocks(items: Rows, cur: Current, found: Findings) -> dict[str, BlockRow]:
+    """Blocks: a name or id, a launch date, a deadline not before it, an area that is a number."""
+    names = {r["name"]: bid for bid, r in cur.blocks.items()}
+    for _, frame in items:
+        frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame["name"])]
+    skip = check_duplicates(items, "block_id", found)
+    out: dict[str, BlockRow] = {}
+    for ti, (t, frame) in enumerate(items):
+        launch, bad_launch = _dates(t, frame, "launch_date")
+        deadline, bad_deadline = _dates(t, frame, "deadline")
+        for pos, r in enumerate(frame.to_dict("records")):
+            row, bid = int(r["_row"]), r["block_id"]
+            if (ti, pos) in skip:
+                continue
+            if not bid:
+                found.error("missing_value", t, row, "name", "ingest.block.no_name")
+                continue
+            old = cur.blocks.get(bid, {})
+            name = r.get("name") or old.get("name") or bid
+            area = check_number(r.get("land_area_m2", ""), old.get("land_area_m2"), Where(t, row), "land_area_m2",
+                                found)
+            if bad_launch.iloc[pos]:
+                report_bad_date(t.frame["launch_date"].iloc[pos], Where(t, row), "launch_date", found)
+                continue
+            launch_date = launch.iloc[pos] or _as_date(old.get("launch_date"))
+            if launch_date is None:
+                found.error("missing_value", t, row, "launch_date" if "launch_date" in t.headers else "",
+                            "ingest.block.no_launch", name=name)
+                continue
+            if bad_deadline.iloc[pos]:
+                report_bad_date(t.frame["deadline"].iloc[pos], Where(t, row), "deadline", found)
+                continue
+            given = deadline.iloc[pos]
+            stored = _as_date(old.get("deadline"))
+            if given is None:
+                given = stored if stored and _as_date(old.get("launch_date")) == launch_date else None
+            due = given or schema.deadline_for(launch_date)
+            if due < launch_date:
+                found.error("deadline_before_launch", t, row, "deadline", "ingest.block.deadline_before_launch",
+                            deadline=due, launch=launch_date)
+                continue
+            out[bid] = BlockRow(bid, name, r.get("district") or old.get("district") or "",
+                                r.get("subdistrict") or old.get("subdistrict") or "", launch_date, due,
+                                area if area is not False else old.get("land_area_m2"))
+    return out
 
-    def with_block_geometry(self, frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        """Keep each block's stored boundary: the upsert writes whatever geometry it is given."""
-        if frame is None:
-            return None
-        geoms = self.cur_block_geometry
-        frame["geometry"] = [geoms.get(b) for b in frame["block_id"]]
-        return frame
 
-    def rows_of(self, kind: str) -> list[tuple[Table, pd.DataFrame]]:
-        out = []
-        for t in self.ledger.tables_of(kind):
-            frame = t.frame.copy()
-            for f in frame.columns:
-                if not f.startswith("date_") and f not in ("launch_date", "deadline"):
-                    frame[f] = frame[f].map(_text)
-            for f in ALIASES[kind]:  # absent text fields read as blank cells
-                if f not in frame.columns and not f.startswith(("date_", "flag:")) and f not in _NOT_TEXT:
-                    frame[f] = ""
-            frame["_row"] = t.rows
-            out.append((t, frame))
-        return out
+def check_teams(items: Rows, cur: Current, found: Findings, blocks: dict[str, BlockRow]) -> dict[str, TeamRow]:
+    """Teams: a name or id, a known kind, a block that exists (by name or id)."""
+    refs = Refs.of(cur, blocks)
+    for t, frame in items:
+        frame["_block"] = [resolve_block(ref, refs, Where(t, int(row)), found)
+                           for ref, row in zip(frame["block"], frame["_row"])]
+        frame["team_id"] = [tid or team_id_for(name, blk, cur) for tid, name, blk
+                            in zip(frame["team_id"], frame["name"], frame["_block"])]
+    skip = check_duplicates(items, "team_id", found)
+    out: dict[str, TeamRow] = {}
+    for ti, (t, frame) in enumerate(items):
+        for pos, r in enumerate(frame.to_dict("records")):
+            row, tid = int(r["_row"]), r["team_id"]
+            if (ti, pos) in skip or r["_block"] is False:
+                continue
+            if not tid:
+                found.error("missing_value", t, row, "name", "ingest.team.no_name")
+                continue
+            old = cur.teams.get(tid, {})
+            kind = r.get("kind") or old.get("kind") or "工作组"
+            if kind not in schema.TEAM_KINDS:
+                found.error("bad_value", t, row, "kind", "ingest.team.bad_kind", kind=kind, kinds=list(schema.TEAM_KINDS))
+                continue
+            block = r["_block"] or old.get("block_id")
+            if not block:
+                found.error("missing_value", t, row, "block" if "block" in t.headers else "",
+                            "ingest.team.no_block", name=r.get("name") or tid)
+                continue
+            out[tid] = TeamRow(tid, r.get("name") or old.get("name") or tid,
+                               r.get("organisation") or old.get("organisation") or "", kind,
+                               r.get("leader") or old.get("leader") or "", block)
+    return out
 
-    def duplicates(self, kind: str, key: str, items: list[tuple[Table, pd.DataFrame]]) -> set[tuple[int, int]]:
-        """Warn on identical repeated rows, error on conflicting ones; returns (table index, position) to skip."""
-        seen: dict[str, tuple[Table, int, dict]] = {}
-        skip: set[tuple[int, int]] = set()
-        counts = pd.concat([f[key] for _, f in items]).value_counts() if items else pd.Series(dtype=int)
-        repeated = set(counts.index[counts > 1]) - {""}
-        for ti, (t, frame) in enumerate(items):
-            cols = [c for c in frame.columns if not c.startswith("_")]
-            for pos, (k, row) in enumerate(zip(frame[key], frame["_row"])):
-                if k not in repeated:
-                    continue
-                vals = {c: x for c in cols if (x := _text(frame[c].iat[pos]))}
-                if k not in seen:
-                    seen[k] = (t, int(row), vals)
-                    continue
-                t0, row0, vals0 = seen[k]
-                where_zh = f"第 {row0} 行" if t0 is t else f"“{t0.sheet}”表第 {row0} 行"
-                where_en = f"row {row0}" if t0 is t else f"sheet '{t0.sheet}' row {row0}"
-                if vals == vals0:
-                    self.warning("duplicate_row", t, int(row), key, f"与{where_zh}完全相同（{k}），已忽略。",
-                                 f"the same as {where_en} ({k}); ignored.")
-                else:
-                    self.error("duplicate_conflict", t, int(row), key, f"“{k}”已在{where_zh}出现，两行内容不同。",
-                               f"'{k}' also appears in {where_en} with different values.")
-                skip.add((ti, pos))
-        return skip
 
-    # -- blocks ------------------------------------------------------------
-    def check_blocks(self) -> dict[str, dict]:
-        items = self.rows_of("blocks")
-        names = {r["name"]: bid for bid, r in self.cur_blocks.items()}
-        for _, frame in items:
-            frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame["name"])]
-        skip = self.duplicates("blocks", "block_id", items)
-        out: dict[str, dict] = {}
-        for ti, (t, frame) in enumerate(items):
-            launch, bad_launch = _dates(t, frame, "launch_date")
-            deadline, bad_deadline = _dates(t, frame, "deadline")
-            for pos, r in enumerate(frame.to_dict("records")):
-                row, bid = int(r["_row"]), r["block_id"]
-                if (ti, pos) in skip:
-                    continue
-                if not bid:
-                    self.error("missing_value", t, row, "name", "地块名称为空。", "the block name is empty.")
-                    continue
-                cur = self.cur_blocks.get(bid, {})
-                rec = {"block_id": bid, "name": r.get("name") or cur.get("name") or bid}
-                for f in ("district", "subdistrict"):
-                    rec[f] = r.get(f) or cur.get(f) or ""
-                rec["land_area_m2"] = self.number(t, row, "land_area_m2", r.get("land_area_m2", ""),
-                                                  cur.get("land_area_m2"))
-                if bad_launch.iloc[pos]:
-                    self.bad_date(t, row, "launch_date", frame["launch_date"].iloc[pos])
-                    continue
-                rec["launch_date"] = launch.iloc[pos] or _as_date(cur.get("launch_date"))
-                if rec["launch_date"] is None:
-                    self.error("missing_value", t, row, "launch_date" if "launch_date" in t.headers else "",
-                               f"地块“{rec['name']}”缺少启动日期。", f"block '{rec['name']}' has no launch date.")
-                    continue
-                if bad_deadline.iloc[pos]:
-                    self.bad_date(t, row, "deadline", frame["deadline"].iloc[pos])
-                    continue
-                given = deadline.iloc[pos]
-                old = _as_date(cur.get("deadline"))
-                if given is None:
-                    given = old if old and _as_date(cur.get("launch_date")) == rec["launch_date"] else None
-                rec["deadline"] = given or schema.deadline_for(rec["launch_date"])
-                if rec["deadline"] < rec["launch_date"]:
-                    self.error("deadline_before_launch", t, row, "deadline",
-                               f"截止日期 {rec['deadline']} 早于启动日期 {rec['launch_date']}。",
-                               f"the deadline {rec['deadline']} is before the launch date {rec['launch_date']}.")
-                    continue
-                out[bid] = rec
-        return out
+def team_id_for(name: str, block: Any, cur: Current) -> str:
+    """The id of a team the file names but does not number: a stored team of that name, else a new id."""
+    if not name:
+        return ""
+    matches = [tid for tid, r in cur.teams.items() if r["name"] == name]
+    same_block = [tid for tid in matches if cur.teams[tid]["block_id"] == block]
+    if same_block:
+        return same_block[0]
+    if len(matches) == 1 and not block:
+        return matches[0]
+    return name if name not in cur.teams else f"{block}-{name}"
 
-    # -- teams -------------------------------------------------------------
-    def check_teams(self, blocks: dict[str, dict]) -> dict[str, dict]:
-        items = self.rows_of("teams")
-        self.index_refs(blocks)
-        for t, frame in items:
-            frame["_block"] = [self.resolve_block(t, int(row), ref)
-                               for ref, row in zip(frame["block"], frame["_row"])]
-            frame["team_id"] = [tid or self.team_id_for(name, blk) for tid, name, blk
-                                in zip(frame["team_id"], frame["name"], frame["_block"])]
-        skip = self.duplicates("teams", "team_id", items)
-        out: dict[str, dict] = {}
-        for ti, (t, frame) in enumerate(items):
-            for pos, r in enumerate(frame.to_dict("records")):
-                row, tid = int(r["_row"]), r["team_id"]
-                if (ti, pos) in skip or r["_block"] is False:
-                    continue
-                if not tid:
-                    self.error("missing_value", t, row, "name", "工作组名称为空。", "the team name is empty.")
-                    continue
-                cur = self.cur_teams.get(tid, {})
-                kind = r.get("kind") or cur.get("kind") or "工作组"
-                if kind not in schema.TEAM_KINDS:
-                    self.error("bad_value", t, row, "kind", f"类型“{kind}”无效，应为 {'、'.join(schema.TEAM_KINDS)}。",
-                               f"'{kind}' is not a team kind; expected {', '.join(schema.TEAM_KINDS)}.")
-                    continue
-                block = r["_block"] or cur.get("block_id")
-                if not block:
-                    self.error("missing_value", t, row, "block" if "block" in t.headers else "",
-                               f"工作组“{r.get('name') or tid}”缺少地块。", f"team '{r.get('name') or tid}' has no block.")
-                    continue
-                out[tid] = {"team_id": tid, "name": r.get("name") or cur.get("name") or tid,
-                            "organisation": r.get("organisation") or cur.get("organisation") or "",
-                            "kind": kind, "leader": r.get("leader") or cur.get("leader") or "", "block_id": block}
-        return out
 
-    def team_id_for(self, name: str, block: Any) -> str:
-        if not name:
-            return ""
-        matches = [tid for tid, r in self.cur_teams.items() if r["name"] == name]
-        same_block = [tid for tid in matches if self.cur_teams[tid]["block_id"] == block]
-        if same_block:
-            return same_block[0]
-        if len(matches) == 1 and not block:
-            return matches[0]
-        return name if name not in self.cur_teams else f"{block}-{name}"
-
-    def index_refs(self, blocks: dict[str, dict], teams: dict[str, dict] | None = None) -> None:
-        """Lookups for references by id or name (the file's rows override the stored ones)."""
-        known_blocks = {**self.cur_blocks, **blocks}
-        self.block_names = {r["name"]: bid for bid, r in known_blocks.items()}
-        self.block_ids = set(known_blocks)
-        self.known_teams = {**self.cur_teams, **(teams or {})}
-        self.team_names: dict[str, list[str]] = {}
-        for tid, r in self.known_teams.items():
-            self.team_names.setdefault(r["name"], []).append(tid)
-
-    def resolve_block(self, t: Table, row: int, ref: str) -> Any:
-        """Block id for a reference by id or name; None when blank, False when unknown."""
-        if not ref:
-            return None
-        if ref in self.block_ids:
-            return ref
-        if ref in self.block_names:
-            return self.block_names[ref]
-        self.error("unknown_block", t, row, "block", f"地块“{ref}”不存在（地块表和现有数据里都没有）。",
-                   f"block '{ref}' does not exist (neither in the 地块 sheet nor in the current data).")
-        return False
-
-    def resolve_team(self, t: Table, row: int, ref: str, block: str | None) -> Any:
-        """Team id for a reference by id, or by name within the household's block."""
-        if not ref:
-            return None
-        if ref in self.known_teams:
-            return ref
-        named = self.team_names.get(ref, [])
-        in_block = [tid for tid in named if self.known_teams[tid]["block_id"] == block]
-        if len(in_block) == 1 or len(named) == 1:
-            return (in_block or named)[0]
-        if named:
-            self.error("ambiguous_team", t, row, "team", f"有多个名为“{ref}”的工作组，请改填工作组编号。",
-                       f"several teams are called '{ref}'; give the team id instead.")
-        else:
-            self.error("unknown_team", t, row, "team", f"工作组“{ref}”不存在（工作组表和现有数据里都没有）。",
-                       f"team '{ref}' does not exist (neither in the 工作组 sheet nor in the current data).")
-        return False
-
-    # -- households --------------------------------------------------------
-    def check_households(self, blocks: dict[str, dict], teams: dict[str, dict]) -> dict[str, dict]:
-        items = self.rows_of("households")
-        self.file_household_ids = {h for _, f in items for h in f["household_id"] if h}
-        self.index_refs(blocks, teams)
-        skip = self.duplicates("households", "household_id", items)
-        out: dict[str, dict] = {}
-        for ti, (t, frame) in enumerate(items):
-            flag_cols = [c for c in frame.columns if c.startswith("flag:")]
-            for pos, r in enumerate(frame.to_dict("records")):
-                row, hid = int(r["_row"]), r["household_id"]
-                if (ti, pos) in skip:
-                    continue
-                if not hid:
-                    self.error("missing_value", t, row, "household_id", "户号为空。", "the household number is empty.")
-                    continue
-                cur = self.cur_households.get(hid, {})
-                ok = True
-                block = self.resolve_block(t, row, r.get("block", ""))
-                block = cur.get("block_id") if block is None else block
-                if block is None:
-                    self.error("missing_value", t, row, "block" if "block" in t.headers else "household_id",
-                               f"户号 {hid} 缺少地块。", f"household {hid} has no block.")
-                ok &= bool(block)
-                team = self.resolve_team(t, row, r.get("team", ""), block)
-                team = cur.get("team_id") if team is None else team
-                ok &= team is not False
-                ptype = self.vocab(t, row, "property_type", r.get("property_type", ""), PROPERTY_SYNONYMS,
-                                   schema.PROPERTY_TYPES, cur.get("property_type"), hid)
-                owner = self.vocab(t, row, "ownership", r.get("ownership", ""), OWNERSHIP_SYNONYMS,
-                                   schema.OWNERSHIPS, cur.get("ownership"), hid)
-                area = self.number(t, row, "floor_area_m2", r.get("floor_area_m2", ""), cur.get("floor_area_m2"))
-                flags = self.flags(t, row, r, flag_cols, cur.get("flags", ""))
-                if not (ok and ptype and owner and area is not False):
-                    continue
-                out[hid] = {"household_id": hid, "block_id": block, "team_id": team or None,
-                            "address": r.get("address") or cur.get("address") or "",
-                            "property_type": ptype, "ownership": owner, "floor_area_m2": area,
-                            "owner_name": r.get("owner_name") or cur.get("owner_name") or "", "flags": flags}
-                if team and self.known_teams.get(team, {}).get("block_id") not in (block, None):
-                    self.warning("team_other_block", t, row, "team", f"工作组“{r.get('team')}”属于另一个地块。",
-                                 f"team '{r.get('team')}' belongs to another block.")
-        return out
-
-    def vocab(self, t: Table, row: int, f: str, value: str, synonyms: dict[str, str], allowed: Sequence[str],
-              current: Any, hid: str) -> str | None:
-        if not value:
-            if current:
-                return str(current)
-            self.error("missing_value", t, row, f if f in t.headers else "household_id",
-                       f"户号 {hid} 缺少{'房屋用途' if f == 'property_type' else '产权性质'}。",
-                       f"household {hid} has no {'property type' if f == 'property_type' else 'ownership'}.")
-            return None
-        key = re.sub(r"[\s（）()—–\-_·]", "", value)
-        if value in allowed:
-            return value
-        if key in synonyms:
-            return synonyms[key]
-        self.error("bad_value", t, row, f, f"“{value}”无效，应为 {'、'.join(allowed)} 之一。",
-                   f"'{value}' is not allowed; expected one of {', '.join(allowed)}.")
+def resolve_block(ref: str, refs: Refs, at: Where, found: Findings) -> Any:
+    """Block id for a reference by id or name; None when blank, False when unknown (an error)."""
+    if not ref:
         return None
+    if ref in refs.block_ids:
+        return ref
+    if ref in refs.block_names:
+        return refs.block_names[ref]
+    found.error("unknown_block", at.table, at.row, "block", "ingest.unknown_block", ref=ref)
+    return False
 
-    def number(self, t: Table, row: int, f: str, value: str, current: Any) -> Any:
+
+def resolve_team(ref: str, block: str | None, refs: Refs, at: Where, found: Findings) -> Any:
+    """Team id for a reference by id, or by name within the household's block; False when unknown or ambiguous."""
+    if not ref:
+        return None
+    if ref in refs.teams:
+        return ref
+    named = refs.team_names.get(ref, [])
+    in_block = [tid for tid in named if refs.teams[tid]["block_id"] == block]
+    if len(in_block) == 1 or len(named) == 1:
+        return (in_block or named)[0]
+    if named:
+        found.error("ambiguous_team", at.table, at.row, "team", "ingest.ambiguous_team", ref=ref)
+    else:
+        found.error("unknown_team", at.table, at.row, "team", "ingest.unknown_team", ref=ref)
+    return False
+
+
+def check_households(items: Rows, cur: Current, found: Findings, blocks: dict[str, BlockRow],
+                     teams: dict[str, TeamRow]) -> dict[str, HouseholdRow]:
+    """Households: an id, a block and team that exist, a known use and ownership, an area, known flags."""
+    refs = Refs.of(cur, blocks, teams)
+    skip = check_duplicates(items, "household_id", found)
+    out: dict[str, HouseholdRow] = {}
+    for ti, (t, frame) in enumerate(items):
+        flag_cols = [c for c in frame.columns if c.startswith("flag:")]
+        for pos, r in enumerate(frame.to_dict("records")):
+            row, hid = int(r["_row"]), r["household_id"]
+            at = Where(t, row)
+            if (ti, pos) in skip:
+                continue
+            if not hid:
+                found.error("missing_value", t, row, "household_id", "ingest.household.no_id")
+                continue
+            old = cur.households.get(hid, {})
+            block = resolve_block(r.get("block", ""), refs, at, found)
+            block = old.get("block_id") if block is None else block
+            if block is None:
+                found.error("missing_value", t, row, "block" if "block" in t.headers else "household_id",
+                            "ingest.household.no_block", hid=hid)
+            team = resolve_team(r.get("team", ""), block, refs, at, found)
+            team = old.get("team_id") if team is None else team
+            ptype = check_vocab(r.get("property_type", ""), PROPERTY_SYNONYMS, schema.PROPERTY_TYPES,
+                                old.get("property_type"), hid, at, "property_type", found)
+            owner = check_vocab(r.get("ownership", ""), OWNERSHIP_SYNONYMS, schema.OWNERSHIPS, old.get("ownership"),
+                                hid, at, "ownership", found)
+            area = check_number(r.get("floor_area_m2", ""), old.get("floor_area_m2"), at, "floor_area_m2", found)
+            flags = check_flags(r, flag_cols, old.get("flags", ""), at, found)
+            if not (block and team is not False and ptype and owner and area is not False):
+                continue
+            out[hid] = HouseholdRow(hid, block, team or None, r.get("address") or old.get("address") or "", ptype,
+                                    owner, area, r.get("owner_name") or old.get("owner_name") or "", flags)
+            if team and refs.teams.get(team, {}).get("block_id") not in (block, None):
+                found.warning("team_other_block", t, row, "team", "ingest.team.other_block", team=r.get("team"))
+    return out
+
+
+def check_vocab(value: str, synonyms: dict[str, str], allowed: Sequence[str], current: Any, hid: str, at: Where,
+                f: str, found: Findings) -> str | None:
+    """A value from a fixed list (房屋用途, 产权性质), its usual synonyms accepted; None when missing or unknown."""
+    if not value:
+        if current:
+            return str(current)
+        found.error("missing_value", at.table, at.row, f if f in at.table.headers else "household_id",
+                    "ingest.household.no_value", hid=hid, what=Term("ingest.field", f))
+        return None
+    key = re.sub(r"[\s（）()—–\-_·]", "", value)
+    if value in allowed:
+        return value
+    if key in synonyms:
+        return synonyms[key]
+    found.error("bad_value", at.table, at.row, f, "ingest.bad_value", value=value, allowed=list(allowed))
+    return None
+
+
+def check_number(value: str, current: Any, at: Where, f: str, found: Findings) -> Any:
+    """An area in m² (㎡, 平米 and thousands separators accepted); the stored one when blank, False when bad."""
+    if not value:
+        return None if current is None or pd.isna(current) else float(current)
+    s = re.sub(r"[,，\s]|㎡|m2|m²|平方米|平米", "", value)
+    if not _NUMBER.match(s) or float(s) < 0:
+        found.error("bad_number", at.table, at.row, f, "ingest.bad_number", value=value)
+        return False
+    return float(s)
+
+
+def check_flags(r: dict[Any, Any], flag_cols: list[str], current: str, at: Where, found: Findings) -> str:
+    """The household's flags from a 标记 column (any separator) and √ columns; unknown ones warned and dropped."""
+    text = r.get("flags", "")
+    if not text and not flag_cols:
+        return current or ""
+    chosen = set()
+    for part in _FLAG_SPLIT.split(text):
+        if not part:
+            continue
+        if part in schema.HOUSEHOLD_FLAGS:
+            chosen.add(part)
+        else:
+            found.warning("unknown_flag", at.table, at.row, "flags", "ingest.unknown_flag", flag=part,
+                          known=list(schema.HOUSEHOLD_FLAGS))
+    for c in flag_cols:
+        if r[c].lower() in _TRUE:
+            chosen.add(c.split(":", 1)[1])
+    return schema.FLAG_SEPARATOR.join(f for f in schema.HOUSEHOLD_FLAGS if f in chosen)
+
+
+def report_bad_date(raw: Any, at: Where, f: str, found: Findings) -> None:
+    """A cell in a date column that is no date."""
+    found.error("bad_date", at.table, at.row, f, "ingest.bad_date", value=_text(raw))
+
+
+#: household -> stage -> date (None: the file says the stage is not reached)
+Given = dict[str, dict[str, date | None]]
+
+
+def check_progress(items: Rows, found: Findings, known: set[str], *, as_of: date | None,
+                   limit: date) -> tuple[Given, dict[str, tuple[Where, str | None]]]:
+    """Progress rows: a household that exists, dates that are dates and not after the as-of day.
+
+    Returns the dates each household's row gives, and where each row is (with
+    its status cell when the sheet has a status column and no date columns).
+    """
+    skip = check_duplicates(items, "household_id", found)
+    given_by: Given = {}
+    where: dict[str, tuple[Where, str | None]] = {}
+    for ti, (t, frame) in enumerate(items):
+        stage_cols = [f for f in STAGE_FIELDS if f in frame.columns]
+        parsed = {f: tuple(x.tolist() for x in _dates(t, frame, f)) for f in stage_cols}
+        status = frame["status"].tolist() if "status" in frame.columns and not stage_cols else None
+        if stage_cols and "status" in frame.columns:
+            found.notes.append(Note(t.sheet, msg("ingest.note.status_unused")))
+        for pos, (hid, row) in enumerate(zip(frame["household_id"], frame["_row"])):
+            row = int(row)
+            if (ti, pos) in skip:
+                continue
+            if not hid:
+                found.error("missing_value", t, row, "household_id", "ingest.household.no_id")
+                continue
+            if hid not in known:
+                found.error("unknown_household", t, row, "household_id", "ingest.unknown_household", hid=hid)
+                continue
+            where[hid] = (Where(t, row), status[pos] if status is not None else None)
+            given: dict[str, date | None] = {}
+            for f in stage_cols:
+                dates, bad = parsed[f]
+                if bad[pos]:
+                    report_bad_date(t.frame[f].iloc[pos], Where(t, row), f, found)
+                    continue
+                d = dates[pos]
+                if d is not None and d > limit:
+                    day = msg("ingest.limit.as_of", day=as_of) if as_of else msg("ingest.limit.today", day=limit)
+                    found.error("after_as_of", t, row, f, "ingest.after_as_of", date=d, limit=day)
+                    continue
+                given[f[5:]] = d
+            given_by[hid] = given
+    return given_by, where
+
+
+def check_statuses(given: Given, where: dict[str, tuple[Where, str | None]], cur: Current, found: Findings,
+                   as_of: date | None) -> Given:
+    """A status column (已签约, 已封房 …) instead of dates: stages reached on the as-of day, later ones undone."""
+    statuses = {hid: (at, raw) for hid, (at, raw) in where.items() if raw is not None}
+    if statuses and as_of is None:
+        at, _ = next(iter(statuses.values()))
+        found.error("status_without_as_of", at.table, None, "status", "ingest.status_without_as_of")
+        return given
+    for hid, (at, raw) in statuses.items():
+        value = re.sub(r"\s", "", raw)
         if not value:
-            return None if current is None or pd.isna(current) else float(current)
-        s = re.sub(r"[,，\s]|㎡|m2|m²|平方米|平米", "", value)
-        if not _NUMBER.match(s) or float(s) < 0:
-            self.error("bad_number", t, row, f, f"“{value}”不是有效的面积数字。", f"'{value}' is not a valid area.")
-            return False
-        return float(s)
+            continue
+        if value not in STATUS_VALUES:
+            found.error("bad_status", at.table, at.row, "status", "ingest.bad_status", value=raw)
+            continue
+        reached, cap = STATUS_VALUES[value]
+        old = cur.dates.get(hid, {})
+        dates = given[hid]
+        cap_rank = schema.stage_rank(cap)
+        for s in schema.STAGES:
+            if schema.stage_rank(s) > cap_rank and old.get(s) is not None:
+                dates[s] = None
+        if reached is not None:
+            first = "signed" if schema.stage_rank(reached) >= schema.stage_rank("signed") else reached
+            for s in schema.STAGES[schema.STAGES.index(first): schema.STAGES.index(reached) + 1]:
+                if old.get(s) is None:
+                    dates[s] = as_of
+    return given
 
-    def flags(self, t: Table, row: int, r: dict, flag_cols: list[str], current: str) -> str:
-        text = r.get("flags", "")
-        if not text and not flag_cols:
-            return current or ""
-        found = set()
-        for part in _FLAG_SPLIT.split(text):
-            if not part:
+
+def milestone_changes(given: Given, where: dict[str, tuple[Where, str | None]], cur: Current,
+                      found: Findings) -> pd.DataFrame | None:
+    """The milestones that change, in stage order; a stage before an earlier one is an error, a removal a warning."""
+    records = []
+    order_rows = []
+    changes = found.changes
+    for hid, dates in given.items():
+        old = cur.dates.get(hid, {})
+        at = where[hid][0]
+        merged = {s: dates.get(s, old.get(s)) for s in schema.STAGES}
+        bad = schema.check_stage_order(merged)
+        if bad is not None:
+            order_rows.append((hid, at, bad, merged, dates))
+            continue
+        for s, d in dates.items():
+            before = old.get(s)
+            if d == before:
                 continue
-            if part in schema.HOUSEHOLD_FLAGS:
-                found.add(part)
+            if d is None:
+                col = f"date_{s}"
+                found.warning("stage_regressed", at.table, at.row, col if col in at.table.headers else "status",
+                              "ingest.stage_regressed", hid=hid, stage=Term("ingest.stage", s), old=before)
+                changes.removed[s] = changes.removed.get(s, 0) + 1
+            elif before is None:
+                changes.added[s] = changes.added.get(s, 0) + 1
             else:
-                self.warning("unknown_flag", t, row, "flags", f"标记“{part}”无法识别，已忽略（可用：{'、'.join(schema.HOUSEHOLD_FLAGS)}）。",
-                             f"flag '{part}' is not recognised and was ignored (known: {', '.join(schema.HOUSEHOLD_FLAGS)}).")
-        for c in flag_cols:
-            if r[c].lower() in _TRUE:
-                found.add(c.split(":", 1)[1])
-        return schema.FLAG_SEPARATOR.join(f for f in schema.HOUSEHOLD_FLAGS if f in found)
+                changes.corrected += 1
+            records.append({"household_id": hid, "stage": s, "date": d})
+    for hid, at, bad, merged, dates in order_rows:
+        earlier = [s for s in schema.STAGES[: schema.STAGES.index(bad)] if merged[s] is not None]
+        prev = max(earlier, key=lambda s: merged[s] or date.min)
+        col = f"date_{bad}" if bad in dates else f"date_{prev}"
+        col = col if col in at.table.headers else "status"
+        found.error("stage_order", at.table, at.row, col, "ingest.stage_order", hid=hid,
+                    stage=Term("ingest.stage", bad), date=merged[bad], prev=Term("ingest.stage", prev),
+                    prev_date=merged[prev])
+    changes.added = {s: changes.added[s] for s in schema.STAGES if s in changes.added}
+    changes.removed = {s: changes.removed[s] for s in schema.STAGES if s in changes.removed}
+    if not records:
+        return None
+    return pd.DataFrame(records, columns=["household_id", "stage", "date"])
 
-    def bad_date(self, t: Table, row: int, f: str, raw: Any) -> None:
-        shown = _text(raw)
-        self.error("bad_date", t, row, f, f"“{shown}”不是有效日期（可写 2023-09-26、2023/9/26、2023年9月26日）。",
-                   f"'{shown}' is not a valid date (write 2023-09-26, 2023/9/26 or 2023年9月26日).")
 
-    # -- progress ----------------------------------------------------------
-    def check_progress(self, households: dict[str, dict]) -> pd.DataFrame | None:
-        items = self.rows_of("progress")
-        skip = self.duplicates("progress", "household_id", items)
-        # a household row of this file with its own error still exists: no second error here
-        known = set(self.cur_households) | set(households) | self.file_household_ids
-        file_dates: dict[str, dict[str, Any]] = {}  # household -> stage -> date | None (given in file)
-        where: dict[str, tuple[Table, int]] = {}
-        statuses: dict[str, tuple[Table, int, str]] = {}
-        for ti, (t, frame) in enumerate(items):
-            stage_cols = [f for f in STAGE_FIELDS if f in frame.columns]
-            parsed = {f: tuple(x.tolist() for x in _dates(t, frame, f)) for f in stage_cols}
-            status = frame["status"].tolist() if "status" in frame.columns else None
-            if stage_cols and "status" in frame.columns:
-                self.notes.append(Note(t.sheet, "表中已有日期列，状态列仅供参考，未使用。",
-                                       "The sheet has date columns; its status column was not used."))
-            for pos, (hid, row) in enumerate(zip(frame["household_id"], frame["_row"])):
-                row = int(row)
-                if (ti, pos) in skip:
-                    continue
-                if not hid:
-                    self.error("missing_value", t, row, "household_id", "户号为空。", "the household number is empty.")
-                    continue
-                if hid not in known:
-                    self.error("unknown_household", t, row, "household_id",
-                               f"户号“{hid}”不存在（户表和现有数据里都没有）。",
-                               f"household '{hid}' does not exist (neither in the 户 sheet nor in the current data).")
-                    continue
-                where[hid] = (t, row)
-                given: dict[str, Any] = {}
-                for f in stage_cols:
-                    dates, bad = parsed[f]
-                    if bad[pos]:
-                        self.bad_date(t, row, f, t.frame[f].iloc[pos])
-                        continue
-                    d = dates[pos]
-                    if d is not None and d > self.limit:
-                        day = f"台账日期 {self.as_of}" if self.as_of else f"今天 {self.limit}"
-                        day_en = f"the ledger's as-of day {self.as_of}" if self.as_of else f"today, {self.limit}"
-                        self.error("after_as_of", t, row, f, f"{d} 晚于{day}。", f"{d} is after {day_en}.")
-                        continue
-                    given[f[5:]] = d
-                file_dates[hid] = given
-                if not stage_cols and status is not None:
-                    statuses[hid] = (t, row, status[pos])
-        self.apply_statuses(statuses, file_dates)
-        return self.milestone_changes(file_dates, where)
+def check_footprints(ledger: Ledger, cur: Current, found: Findings,
+                     households: dict[str, HouseholdRow]) -> dict[str, Any]:
+    """Footprints of known households that are polygons (repaired when invalid); the first of several is used."""
+    fp = ledger.footprints
+    sheet = ledger.footprints_sheet
+    geoms: dict[str, Any] = {}
+    if fp is None:
+        return geoms
+    known = set(cur.households) | set(households)
+    for hid, feature, geom in zip(fp["household_id"], fp["feature"], fp.geometry):
+        if not hid or hid not in known:
+            found.warning("unknown_household", sheet, int(feature), "户号", "ingest.footprint.unknown", hid=hid)
+            continue
+        if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+            kind = msg("ingest.footprint.empty") if geom is None or geom.is_empty else geom.geom_type
+            found.warning("bad_geometry", sheet, int(feature), "geometry", "ingest.footprint.not_polygon",
+                          hid=hid, kind=kind)
+            continue
+        if hid in geoms:
+            found.warning("duplicate_row", sheet, int(feature), "户号", "ingest.footprint.duplicate", hid=hid)
+            continue
+        geoms[hid] = geom if geom.is_valid else shapely.make_valid(geom)
+    return geoms
 
-    def apply_statuses(self, statuses: dict[str, tuple[Table, int, str]], file_dates: dict[str, dict]) -> None:
-        if statuses and self.as_of is None:
-            t, row, _ = next(iter(statuses.values()))
-            self.error("status_without_as_of", t, None, "status",
-                       "状态列需要台账日期：请在标题中写明“截至2023年11月7日”，或在导入时指定日期。",
-                       "a status column needs the ledger's as-of day: write “截至2023年11月7日” in the title, "
-                       "or give the day when importing.")
-            return
-        for hid, (t, row, raw) in statuses.items():
-            value = re.sub(r"\s", "", raw)
-            if not value:
-                continue
-            if value not in STATUS_VALUES:
-                self.error("bad_status", t, row, "status",
-                           f"状态“{raw}”无法识别（可用：未签约、已签约、已封房、已交房、已拆除 等）。",
-                           f"status '{raw}' is not recognised (use 未签约, 已签约, 已封房, 已交房, 已拆除 …).")
-                continue
-            reached, cap = STATUS_VALUES[value]
-            cur = self.cur_dates.get(hid, {})
-            given = file_dates[hid]
-            cap_rank = schema.stage_rank(cap)
-            for s in schema.STAGES:
-                if schema.stage_rank(s) > cap_rank and cur.get(s) is not None:
-                    given[s] = None
-            if reached is not None:
-                first = "signed" if schema.stage_rank(reached) >= schema.stage_rank("signed") else reached
-                for s in schema.STAGES[schema.STAGES.index(first): schema.STAGES.index(reached) + 1]:
-                    if cur.get(s) is None:
-                        given[s] = self.as_of
 
-    def milestone_changes(self, file_dates: dict[str, dict], where: dict[str, tuple[Table, int]]) -> pd.DataFrame | None:
-        records = []
-        order_rows = []
-        for hid, given in file_dates.items():
-            cur = self.cur_dates.get(hid, {})
-            t, row = where[hid]
-            merged = {s: given.get(s, cur.get(s)) for s in schema.STAGES}
-            bad = schema.check_stage_order(merged)
-            if bad is not None:
-                order_rows.append((hid, t, row, bad, merged, given))
-                continue
-            for s, d in given.items():
-                old = cur.get(s)
-                if d == old:
-                    continue
-                if d is None:
-                    col = f"date_{s}"
-                    self.warning("stage_regressed", t, row, col if col in t.headers else "status",
-                                 f"户号 {hid} 原已{STAGE_ZH[s]}（{old}），本台账为未{STAGE_ZH[s]}；接受后将删除该日期。",
-                                 f"household {hid} was {STAGE_EN[s]} on {old} but this ledger says it is not; "
-                                 "accepting removes that date.")
-                    self.changes.removed[s] = self.changes.removed.get(s, 0) + 1
-                elif old is None:
-                    self.changes.added[s] = self.changes.added.get(s, 0) + 1
-                else:
-                    self.changes.corrected += 1
-                records.append({"household_id": hid, "stage": s, "date": d})
-        for hid, t, row, bad, merged, given in order_rows:
-            earlier = [s for s in schema.STAGES[: schema.STAGES.index(bad)] if merged[s] is not None]
-            prev = max(earlier, key=lambda s: merged[s])
-            col = f"date_{bad}" if bad in given else f"date_{prev}"
-            col = col if col in t.headers else "status"
-            self.error("stage_order", t, row, col,
-                       f"户号 {hid} 的{STAGE_ZH[bad]}日期 {merged[bad]} 早于{STAGE_ZH[prev]}日期 {merged[prev]}。",
-                       f"household {hid} is {STAGE_EN[bad]} on {merged[bad]}, before it was {STAGE_EN[prev]} "
-                       f"on {merged[prev]}.")
-        self.changes.added = {s: self.changes.added[s] for s in schema.STAGES if s in self.changes.added}
-        self.changes.removed = {s: self.changes.removed[s] for s in schema.STAGES if s in self.changes.removed}
-        if not records:
-            return None
-        return pd.DataFrame(records, columns=["household_id", "stage", "date"])
+def household_changes(households: dict[str, HouseholdRow], geoms: dict[str, Any], cur: Current,
+                      changes: Changes) -> pd.DataFrame | None:
+    """The household rows to write (new, changed, or with a new footprint), counted into ``changes``."""
+    ids = []
+    for hid, rec in households.items():
+        old = cur.households.get(hid)
+        if old is None:
+            changes.new_households += 1
+        elif any(_comparable(getattr(rec, c)) != _comparable(old.get(c)) for c in schema.HOUSEHOLD_COLUMNS):
+            changes.updated_households += 1
+        elif hid not in geoms:
+            continue
+        ids.append(hid)
+    for hid, geom in geoms.items():
+        stored = cur.geometry.get(hid)
+        if stored is not None and stored.equals(geom):
+            continue
+        changes.footprints += 1
+        if hid not in ids:
+            ids.append(hid)
+    final_ids = set(cur.households) | set(households)
+    on_map = {h for h, g in cur.geometry.items() if g is not None} | set(geoms)
+    changes.not_on_map = len(final_ids - on_map)
+    if not ids:
+        return None
+    recs = []
+    for hid in ids:
+        record = asdict(households[hid]) if hid in households else dict(cur.households[hid])
+        record["geometry"] = geoms.get(hid, cur.geometry.get(hid))
+        recs.append(record)
+    return pd.DataFrame(recs, columns=[*schema.HOUSEHOLD_COLUMNS, "geometry"])
 
-    # -- footprints --------------------------------------------------------
-    def check_footprints(self, households: dict[str, dict]) -> pd.DataFrame | None:
-        import shapely
 
-        fp = self.ledger.footprints
-        sheet = self.ledger.footprints_sheet
-        geoms: dict[str, Any] = {}
-        if fp is not None:
-            known = set(self.cur_households) | set(households)
-            for hid, feature, geom in zip(fp["household_id"], fp["feature"], fp.geometry):
-                if not hid or hid not in known:
-                    self.warning("unknown_household", sheet, int(feature), "户号",
-                                 f"图斑的户号“{hid}”不在台账中，已忽略。",
-                                 f"the footprint's household '{hid}' is not in the ledger; ignored.")
-                    continue
-                if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-                    kind = "空" if geom is None or geom.is_empty else geom.geom_type
-                    self.warning("bad_geometry", sheet, int(feature), "geometry",
-                                 f"户号 {hid} 的图斑不是面（{kind}），已忽略。",
-                                 f"the footprint of household {hid} is not a polygon ({kind}); ignored.")
-                    continue
-                if hid in geoms:
-                    self.warning("duplicate_row", sheet, int(feature), "户号",
-                                 f"户号 {hid} 有多个图斑，只用第一个。", f"household {hid} has several footprints; the first is used.")
-                    continue
-                geoms[hid] = geom if geom.is_valid else shapely.make_valid(geom)
-        rows = []
-        for hid, rec in households.items():
-            cur = self.cur_households.get(hid)
-            if cur is None:
-                self.changes.new_households += 1
-            elif any(_comparable(rec[c]) != _comparable(cur.get(c)) for c in schema.HOUSEHOLD_COLUMNS):
-                self.changes.updated_households += 1
-            else:
-                if hid not in geoms:
-                    continue
-            rows.append(hid)
-        for hid in geoms:
-            old = self.cur_geometry.get(hid)
-            if old is not None and old.equals(geoms[hid]):
-                continue
-            self.changes.footprints += 1
-            if hid not in rows:
-                rows.append(hid)
-        final_ids = set(self.cur_households) | set(households)
-        on_map = {h for h, g in self.cur_geometry.items() if g is not None} | set(geoms)
-        self.changes.not_on_map = len(final_ids - on_map)
-        if not rows:
-            return None
-        recs = []
-        for hid in rows:
-            rec = dict(households.get(hid) or self.cur_households[hid])
-            rec["geometry"] = geoms.get(hid, self.cur_geometry.get(hid))
-            recs.append(rec)
-        return pd.DataFrame(recs, columns=[*schema.HOUSEHOLD_COLUMNS, "geometry"])
+def changed_rows(rows: dict[str, Any], columns: list[str], current: dict[str, dict[str, Any]], changes: Changes,
+                 what: str) -> pd.DataFrame | None:
+    """The block or team rows that are new or differ from the stored ones, counted as new_/updated_``what``."""
+    out = []
+    for key, rec in rows.items():
+        old = current.get(key)
+        if old is None:
+            setattr(changes, f"new_{what}", getattr(changes, f"new_{what}") + 1)
+        elif any(_comparable(getattr(rec, c)) != _comparable(old.get(c)) for c in columns):
+            setattr(changes, f"updated_{what}", getattr(changes, f"updated_{what}") + 1)
+        else:
+            continue
+        out.append(asdict(rec))
+    return pd.DataFrame(out, columns=columns) if out else None
 
 
 # --------------------------------------------------------------------------
@@ -837,17 +784,3 @@ def _current_dates(hh: pd.DataFrame | None) -> dict[str, dict[str, date | None]]
         out[str(rec["household_id"])] = {c[5:]: _as_date(rec[c]) for c in cols}
     return out
 
-
-def _or_none(recs: dict[str, dict], columns: list[str], current: dict[str, dict], new_attr: str, upd_attr: str,
-             v: _Validator) -> pd.DataFrame | None:
-    rows = []
-    for key, rec in recs.items():
-        cur = current.get(key)
-        if cur is None:
-            setattr(v.changes, new_attr, getattr(v.changes, new_attr) + 1)
-        elif any(_comparable(rec[c]) != _comparable(cur.get(c)) for c in columns):
-            setattr(v.changes, upd_attr, getattr(v.changes, upd_attr) + 1)
-        else:
-            continue
-        rows.append(rec)
-    return pd.DataFrame(rows, columns=columns) if rows else None

@@ -10,6 +10,7 @@ language.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ import pandas as pd
 
 from lib import ingest, store
 from lib.i18n import t
+from lib.schema import is_missing
 from lib.web import auth
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,9 @@ LIMIT_ENV = "INGEST_MAX_MB"
 
 Progress = Callable[[float, str], None]
 #: Display widths of the problem table's columns (level, sheet, row, column, message): the message gets the room.
-PROBLEM_WIDTHS: tuple[int | None, ...] = (80, 150, 50, 100, None)  # pixels; None: the rest
+PROBLEM_WIDTHS: tuple[int | None, ...] = (80, 150, 100, 100, None)  # pixels; None: the rest
+#: How many characters of a file's sha256 the page shows (enough to tell two files apart by eye).
+SHA_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -48,15 +52,24 @@ class Upload:
 class Preview:
     """What the page shows after an upload, kept in the session until confirm or discard.
 
-    Exactly one of ``report`` and ``refused_zh``/``refused_en`` is set.
+    Exactly one of ``report`` and ``refused`` is set.
     ``already`` is the applied batch that imported the same file(s) before.
     """
 
     signature: tuple
     report: ingest.Report | None = None
-    refused_zh: str = ""
-    refused_en: str = ""
+    refused: ingest.Message | None = None
     already: dict[str, Any] | None = None
+
+    @property
+    def refused_zh(self) -> str:
+        """Why the files were refused, in Chinese ("" when they were not)."""
+        return self.refused.text("zh") if self.refused else ""
+
+    @property
+    def refused_en(self) -> str:
+        """Why the files were refused, in English ("" when they were not)."""
+        return self.refused.text("en") if self.refused else ""
 
 
 @dataclass(frozen=True)
@@ -110,11 +123,13 @@ def prepare(
     sig: tuple = (),
     progress: Progress | None = None,
     today: date | None = None,
+    as_of: date | None = None,
 ) -> Preview:
     """Read every upload, merge them into one ledger and validate it; write nothing.
 
     A file that is not a ledger refuses the whole set with a message naming
     it. ``progress`` gets (fraction, file name) while reading, then (0.9, "").
+    ``as_of`` is the day the user gave on the page for files that name none.
     """
     report_progress = progress or (lambda _f, _w: None)
     n = max(1, len(uploads))
@@ -125,19 +140,19 @@ def prepare(
 
         step(0.0, up.name)
         try:
-            ledgers.append(ingest.read_ledger(up.data, file_name=up.name, max_bytes=max_bytes, progress=step))
+            ledgers.append(ingest.read_ledger(up.data, file_name=up.name, max_bytes=max_bytes, progress=step,
+                                              as_of=as_of))
         except ingest.NotALedger as exc:
-            return Preview(sig, refused_zh=f"“{up.name}”：{exc.message_zh}", refused_en=f"'{up.name}': {exc.message_en}")
+            return Preview(sig, refused=ingest.msg("ingest.file.refused", file=up.name, text=exc.message))
         except Exception as exc:  # a reader bug must not crash the page; say which file
             log.exception("reading %s failed", up.name)
-            return Preview(sig, refused_zh=f"“{up.name}”无法读取（{type(exc).__name__}）。",
-                           refused_en=f"'{up.name}' could not be read ({type(exc).__name__}).")
+            return Preview(sig, refused=ingest.msg("ingest.file.crashed", file=up.name, error=type(exc).__name__))
     try:
         ledger = ingest.merge_ledgers(ledgers)
     except ingest.NotALedger as exc:
-        return Preview(sig, refused_zh=exc.message_zh, refused_en=exc.message_en)
+        return Preview(sig, refused=exc.message)
     report_progress(0.9, "")
-    report = ingest.validate(ledger, current, today=today)
+    report = ingest.validate(ledger, current, today=today, as_of=as_of)
     already = store.batch_by_sha256(engine, report.sha256)
     report_progress(1.0, "")
     return Preview(sig, report=report, already=already)
@@ -163,7 +178,7 @@ def verdict_text(preview: Preview, lang: str) -> str:
     """The verdict as one sentence in ``lang``."""
     v = verdict(preview)
     if v.kind == "refused":
-        return t("data.verdict.refused", lang, message=preview.refused_zh if lang == "zh" else preview.refused_en)
+        return t("data.verdict.refused", lang, message=preview.refused.text(lang) if preview.refused else "")
     if v.kind == "already":
         batch = preview.already or {}
         return t("data.verdict.already", lang, when=_when(batch.get("imported_at")), batch=batch.get("batch_id"))
@@ -193,8 +208,8 @@ def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, la
         result = ingest.apply(preview.report, engine, imported_by=who.strip() or t("data.who_default", lang),
                               accept_warnings=accepted)
     except ingest.ImportRefused as exc:
-        return "error", exc.message_zh if lang == "zh" else exc.message_en
-    message = result.message_zh if lang == "zh" else result.message_en
+        return "error", exc.text(lang)
+    message = result.text(lang)
     if result.created:
         return "success", t("data.applied", lang, message=message)
     return "info", message
@@ -209,58 +224,73 @@ def undo(engine: Any, batch_id: int, lang: str) -> tuple[str, str]:
     return "success", t("data.undone", lang, batch=batch_id)
 
 
+def needs_as_of(preview: Preview | None) -> bool:
+    """True when the files name no as-of day and one is needed (a status column): the page asks for it."""
+    report = preview.report if preview is not None else None
+    return report is not None and any(p.code == "status_without_as_of" for p in report.problems)
+
+
 def problems_table(report: ingest.Report, lang: str) -> pd.DataFrame:
-    """Every problem, errors first, by sheet / row / column, in ``lang`` (headers translated)."""
-    frame = report.problems_frame()
-    level = frame["severity"].map({"error": t("data.level.error", lang), "warning": t("data.level.warning", lang)})
+    """Every problem, errors first, by sheet / row / column, in ``lang`` (headers translated).
+
+    The row column is text: a problem of a whole column or file says so in
+    words instead of showing an empty cell or ``None``.
+    """
+    level = {"error": t("data.level.error", lang), "warning": t("data.level.warning", lang)}
     out = pd.DataFrame({
-        t("data.col.level", lang): level.astype(object),
-        t("data.col.sheet", lang): frame["sheet"].astype(object),
-        t("data.col.row", lang): frame["row"].astype("Int64"),
-        t("data.col.column", lang): frame["column"].astype(object),
-        t("data.col.message", lang): [_without_location(p, lang) for p in report.problems],
-    })
+        t("data.col.level", lang): [level[p.severity] for p in report.problems],
+        t("data.col.sheet", lang): [p.sheet or t("data.where.file", lang) for p in report.problems],
+        t("data.col.row", lang): [_row_text(p, lang) for p in report.problems],
+        t("data.col.column", lang): [p.column or "—" for p in report.problems],
+        t("data.col.message", lang): [p.body(lang) for p in report.problems],
+    }, dtype=object)
     return out.reset_index(drop=True)
 
 
-def _without_location(p: ingest.Problem, lang: str) -> str:
-    """A problem's message without the "sheet, row, column:" lead its own table columns already show.
-
-    The lead is rebuilt the way the validator writes it; a message in any
-    other shape is kept whole, so nothing is ever lost.
-    """
-    if lang == "zh":
-        message = p.message_zh
-        lead = f"“{p.sheet}”表" + (f"第 {p.row} 行" if p.row is not None else "") + (f"“{p.column}”列" if p.column else "") + "："
-    else:
-        message = p.message_en
-        lead = f"Sheet '{p.sheet}'" + (f", row {p.row}" if p.row is not None else "") + (
-            f", column '{p.column}'" if p.column else "") + ": "
-    return message[len(lead):] if message.startswith(lead) and len(message) > len(lead) else message
+def _row_text(p: ingest.Problem, lang: str) -> str:
+    if p.row is not None:
+        return str(p.row)
+    return t("data.where.whole_column" if p.column else "data.where.whole_sheet", lang)
 
 
 def change_text(report: ingest.Report, lang: str) -> str:
     """The change summary line: +12 签约，+9 封房，2 处日期更正 …"""
-    return report.changes.text_zh() if lang == "zh" else report.changes.text_en()
+    return report.changes.text(lang)
+
+
+def summary_text(summary: Any, lang: str) -> str:
+    """A stored change summary in ``lang``: the counts (JSON) an import stores, said as a sentence.
+
+    Summaries stored before the counts were (a Chinese sentence, "bulk load")
+    are shown as they are.
+    """
+    if is_missing(summary):
+        return ""
+    text = str(summary)
+    if text == "bulk load":
+        return t("ingest.change.bulk", lang)
+    try:
+        counts = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(counts, dict):
+        return text
+    return ingest.Changes.from_counts(counts).text(lang)
 
 
 def note_lines(report: ingest.Report, lang: str) -> list[str]:
-    """What the reader did that the user should know (skipped 合计 rows, merged headers …)."""
-    lines = []
-    for n in report.notes:
-        text = n.message_zh if lang == "zh" else n.message_en
-        lines.append(f"{text} [{n.sheet}]" if n.sheet else text)
-    return lines
+    """What the reader did that the user should know (skipped 合计 rows, hidden rows imported …), one line each."""
+    return [n.text(lang) for n in report.notes]
 
 
 def file_line(report: ingest.Report, lang: str) -> str:
     """File name(s), hash and as-of day of the preview, as one caption line."""
     asof = report.as_of.isoformat() if report.as_of else t("data.asof_unknown", lang)
-    return t("data.files", lang, names=report.file_name, sha=report.sha256[:12], asof=asof, rows=report.rows)
+    return t("data.files", lang, names=report.file_name, sha=report.sha256[:SHA_SHOWN], asof=asof, rows=report.rows)
 
 
 def history_table(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The import history (newest first) with translated headers and status."""
+    """The import history (newest first) with translated headers, status and change summary."""
     status = {"applied": t("data.status.applied", lang), "undone": t("data.status.undone", lang)}
     who = batches["imported_by"].astype(object).map(lambda v: t("data.system", lang) if v == "system" else v)
     return pd.DataFrame({
@@ -270,8 +300,8 @@ def history_table(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("data.hcol.file", lang): batches["file_name"].astype(object),
         t("data.hcol.rows", lang): batches["rows"].astype("Int64"),
         t("data.hcol.status", lang): batches["status"].map(lambda s: status.get(s, s)).astype(object),
-        t("data.hcol.summary", lang): batches["summary"].astype(object),
-        t("data.hcol.sha256", lang): batches["sha256"].astype(object),
+        t("data.hcol.summary", lang): batches["summary"].map(lambda s: summary_text(s, lang)).astype(object),
+        t("data.hcol.sha256", lang): batches["sha256"].map(lambda s: str(s or "")[:SHA_SHOWN]).astype(object),
     }).reset_index(drop=True)
 
 

@@ -293,6 +293,18 @@ def _fit_session_to(choices: Choices, previous: Choices | None) -> None:
     st.session_state["asof"] = asof
 
 
+def keep_filters() -> Filters:
+    """The session's filters on a page that draws no filter widgets, kept for the next page.
+
+    Streamlit forgets the value of a widget that a run does not draw; writing
+    each value back makes it plain session state until the widget is drawn again.
+    """
+    for key in ("asof", "block", "team", "ptype", "own"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    return st.session_state[_FILTERS_KEY]
+
+
 def set_filters(filters: Filters) -> None:
     """Record the filters the sidebar widgets produced for this run."""
     st.session_state[_FILTERS_KEY] = filters

@@ -21,8 +21,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import assets, metrics, store
-from lib.store import snapshot
 from lib.figures import overview, parcel_map, progress
+from lib.store import snapshot
 from lib.web.state import Filters
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]

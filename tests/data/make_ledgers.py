@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 import sys
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -210,6 +212,186 @@ def district_office_workbook() -> bytes:
 
 
 # --------------------------------------------------------------------------
+# What an office PC really keeps: the district's own progress workbook
+#
+# Written with openpyxl here, then saved again by LibreOffice in the tests'
+# build step (tests/conftest.py ``office_corpus``), so the tests read what
+# Excel/WPS/LibreOffice write: computed formula values, explicit cell types,
+# escaped number formats, styled empty rows.
+
+#: The acceptance workbook's households: id, block (by name or id), team (by id or name), address, use,
+#: ownership, area (a number or a formula), and the surveyed/appraised/signed/sealed dates.
+OFFICE_HOUSEHOLDS = [
+    ["Y-001", "雁塔二地块", "ctjt-1", "雁塔路1号", "住宅", "单位产-央企", 65.5,
+     date(2023, 9, 16), date(2023, 9, 20), date(2023, 10, 1), date(2023, 10, 10)],
+    ["Y-002", "雁塔二地块", "ctjt-1", "雁塔路2号", "杂物间", "单位产-省属", "=52.36+8.14",
+     date(2023, 9, 17), date(2023, 9, 21), date(2023, 10, 2), None],
+    ["Y-003", "雁塔二地块", "ctjt-1", "合计路3号", "住宅", "私产", 80.25,
+     date(2023, 9, 18), date(2023, 9, 22), None, None],
+    ["Y-004", "雁塔二地块", "ctjt-1", "雁塔路4号", "住宅", "私产", 44.0, date(2023, 9, 19), None, None, None],
+    ["Z-001", "zhuangyuan", "宁化街道工作组", "状元巷1号", "住宅", "私产", 70.0,
+     date(2023, 9, 26), date(2023, 10, 1), date(2023, 10, 20), None],
+    ["Z-002", "zhuangyuan", "新港社区突击队", "状元巷2号", "非住宅", "公产", 150.0,
+     date(2023, 9, 27), date(2023, 10, 2), None, None],
+    ["Z-003", "zhuangyuan", "新港社区突击队", "状元巷3号", "住宅", "单位产-市属", 55.0,
+     date(2023, 9, 28), None, None, None],
+    ["Z-004", "zhuangyuan", "宁化街道工作组", "状元巷4号", "住宅", "私产", 61.0, None, None, None, None],
+]
+OFFICE_IDS = [h[0] for h in OFFICE_HOUSEHOLDS]
+#: Sheet rows of the acceptance workbook's 小计 and 合计 rows (see :func:`office_workbook`).
+OFFICE_TOTAL_ROWS = (8, 14, 16)
+_OFFICE_TITLE = "台江区旧改征收百日攻坚进度台账（截至2023年11月7日）"
+_OFFICE_TOP = ["序号", "户号", "基本信息", None, None, None, None, None, "进度（日期）", None, None, None]
+_OFFICE_SUB = [None, None, "地块", "工作组", "房屋坐落", "房屋用途", "产权性质", "建筑面积",
+               "入户调查", "评估", "签约", "封房"]
+#: The four ways a date reaches a ledger, used in turn: a date cell, text, a bare serial, a Chinese-format date cell.
+_DATE_FORMS = ("cell", "text", "serial", "cn")
+
+
+def _office_date(d: date | None, form: str) -> Any:
+    if d is None:
+        return None
+    if form == "text":
+        return f"{d.year}/{d.month}/{d.day}" if d.day % 2 else f"{d.year}年{d.month}月{d.day}日"
+    if form == "serial":
+        return (d - date(1899, 12, 30)).days
+    return d
+
+
+def office_workbook(*, errors: bool = False, hidden: bool = False, totals_first: bool = False) -> bytes:
+    """The district's progress workbook as an office keeps it (the issue-11 acceptance workbook).
+
+    地块 and 工作组 sheets (a deadline written ``=E2+99``), and a 进度 sheet with a
+    merged title, a two-level header, households with their dates in four
+    forms, a per-block 小计 row after each block (``=COUNTA`` in 户号, ``=COUNT``
+    under the dates), blank separator rows and a final 合计 row whose 户号 is
+    ``=COUNTA(B4:B125)``. Households name blocks by name and teams by id, or
+    the other way round.
+
+    Args:
+        errors: put exactly three real errors in (a date, a team, a use).
+        hidden: hide rows 5–6 and the 评估 column, and leave an autofilter on.
+        totals_first: the 合计 row right under the header instead of at the end.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "地块"
+    ws.append(BLOCKS[0])
+    for i, b in enumerate(BLOCKS[1:], start=2):
+        ws.append([*b[:5], f"=E{i}+99", b[6]])
+        ws[f"E{i}"].number_format = "yyyy\\-mm\\-dd"
+        ws[f"F{i}"].number_format = "yyyy\\-mm\\-dd"
+    teams = wb.create_sheet("工作组")
+    for row in TEAMS:
+        teams.append(row)
+    prog = wb.create_sheet("进度")
+    prog.append([_OFFICE_TITLE] + [None] * 11)
+    prog.append(_OFFICE_TOP)
+    prog.append(_OFFICE_SUB)
+    households = [list(h) for h in OFFICE_HOUSEHOLDS]
+    if errors:
+        households[1][9] = "十月二号"  # Y-002 signed: not a date
+        households[4][2] = "第九工作组"  # Z-001: no such team
+        households[6][4] = "仓库"  # Z-003: not a property type
+    last_row = 3 + len(households) + 2 * 2 + 1
+    grand_total = ["合计", "=COUNTA(B4:B125)", None, None, None, None, None, "=SUM(H4:H125)",
+                   *[f"=COUNT({c}4:{c}{last_row - 1})" for c in "IJKL"]]
+    if totals_first:
+        prog.append(grand_total)
+    n = 0
+    for block in (households[:4], households[4:]):
+        first = prog.max_row + 1
+        for h in block:
+            n += 1
+            prog.append([n, *h[:7], *[_office_date(d, _DATE_FORMS[(n + j) % 4]) for j, d in enumerate(h[7:])]])
+            r = prog.max_row
+            for j, d in enumerate(h[7:]):
+                cell = prog.cell(row=r, column=9 + j)
+                if isinstance(cell.value, date):
+                    cell.number_format = "yyyy\\年m\\月d\\日" if _DATE_FORMS[(n + j) % 4] == "cn" else "yyyy\\-mm\\-dd"
+        end = prog.max_row
+        prog.append(["小计", f"=COUNTA(B{first}:B{end})", None, None, None, None, None, f"=SUM(H{first}:H{end})",
+                     *[f"=COUNT({c}{first}:{c}{end})" for c in "IJKL"]])
+        prog.append([None] * 12)  # the blank row between blocks, styled like the table
+        for cell in prog[prog.max_row]:
+            cell.fill = PatternFill("solid", fgColor="F2F2F2")
+    if not totals_first:
+        prog.append(grand_total)
+    for r in range(prog.max_row + 1, prog.max_row + 30):  # styled empty rows under the table
+        prog.cell(row=r, column=2).fill = PatternFill("solid", fgColor="FFFFFF")
+    prog.merge_cells("A1:L1")
+    prog.merge_cells("A2:A3")
+    prog.merge_cells("B2:B3")
+    prog.merge_cells("C2:H2")
+    prog.merge_cells("I2:L2")
+    if hidden:
+        prog.row_dimensions[5].hidden = True
+        prog.row_dimensions[6].hidden = True
+        prog.column_dimensions["J"].hidden = True
+        prog.auto_filter.ref = f"A3:L{prog.max_row}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def office_expected_notes(lang: str = "zh", *, totals_first: bool = False) -> list[str]:
+    """The info lines the importer gives for the acceptance workbook's 小计/合计 rows, in sheet order."""
+    rows = (4, 9, 15) if totals_first else OFFICE_TOTAL_ROWS
+    labels = ("合计", "小计", "小计") if totals_first else ("小计", "小计", "合计")
+    if lang == "zh":
+        return [f"“进度”表第 {r} 行为合计行，已跳过（“序号”列为“{label}”）。" for r, label in zip(rows, labels)]
+    return [f"Sheet '进度', row {r} is a totals row, skipped (column '序号' reads '{label}')."
+            for r, label in zip(rows, labels)]
+
+
+#: The corpus the tests' build step saves again through LibreOffice: name -> openpyxl bytes.
+def office_corpus() -> dict[str, bytes]:
+    """Every office shape, as openpyxl writes it (the build step converts each with LibreOffice)."""
+    return {
+        "office.xlsx": office_workbook(),
+        "office_errors.xlsx": office_workbook(errors=True),
+        "office_hidden.xlsx": office_workbook(hidden=True),
+        "office_totals_first.xlsx": office_workbook(totals_first=True),
+    }
+
+
+def libreoffice_convert(sources: dict[str, bytes], outdir: Path, soffice: str = "soffice") -> dict[str, Any]:
+    """Save every workbook again through LibreOffice: as xlsx, as .xls (BIFF8) and the 进度 sheet as GBK csv.
+
+    Returns {"xlsx": {name: path}, "xls": {...}, "csv": {...}, "seconds": {format: seconds}}. Each format is
+    one soffice run over all files, with a private profile so parallel runs do not collide.
+    """
+    src = outdir / "openpyxl"
+    src.mkdir(parents=True, exist_ok=True)
+    for name, data in sources.items():
+        (src / name).write_bytes(data)
+    inputs = [str(src / name) for name in sources]
+    profile = (outdir / "profile").resolve().as_uri()
+    # csv: comma, double quote, GBK (67), start row 1, cells as shown, sheet 3 (进度)
+    targets = {"xlsx": "xlsx", "xls": "xls",
+               "csv": "csv:Text - txt - csv (StarCalc):44,34,67,1,,0,false,true,true,false,false,3"}
+    out: dict[str, Any] = {"seconds": {}}
+    for fmt, target in targets.items():
+        dest = outdir / fmt
+        started = time.perf_counter()
+        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+                        "--outdir", str(dest), *inputs], check=True, capture_output=True, timeout=300)
+        out["seconds"][fmt] = round(time.perf_counter() - started, 2)
+        found = {}
+        for name in sources:
+            stem = Path(name).stem
+            hits = sorted(dest.glob(f"{stem}.{fmt}")) or sorted(dest.glob(f"{stem}-*.{fmt}"))
+            if not hits:
+                raise FileNotFoundError(f"LibreOffice wrote no {fmt} for {name} in {dest}")
+            found[name] = hits[0]
+        out[fmt] = found
+    return out
+
+
+# --------------------------------------------------------------------------
 # GIS footprints
 
 
@@ -307,6 +489,8 @@ def main(outdir: str) -> None:
     (out / "macros.xlsm").write_bytes(with_macros(xlsx(TINY)))
     (out / "bomb.xlsx").write_bytes(zip_bomb())
     (out / "big_10k.xlsx").write_bytes(xlsx(big_campaign_rows()))
+    for name, data in office_corpus().items():
+        (out / name).write_bytes(data)
     print(f"wrote {len(list(out.iterdir()))} files to {out}")
 
 
