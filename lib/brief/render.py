@@ -1,0 +1,440 @@
+"""The brief drawn: a PNG for the WeChat group, a one-page A4 PDF, and the 成绩单 xlsx.
+
+Renderer: matplotlib (Agg for the PNG, its PDF backend for the PDF), drawing
+one layout twice. Why matplotlib:
+
+- it is a pinned wheel from PyPI and needs no browser, no display and no
+  network: a fresh Debian machine with ``fonts-noto-cjk`` renders offline
+  (plotly's static export needs kaleido and a Chromium started per image,
+  seconds each and fragile in CI; printing the board's HTML headless needs a
+  running server);
+- it is fast: the demo brief renders in well under a second per file;
+- its PDF backend embeds the font as a subset CID font with a ToUnicode map
+  (``pdf.fonttype`` 42), so the PDF's text is real, selectable and
+  searchable, Chinese included;
+- the same drawing code makes both files, so the PNG and the PDF agree.
+
+The font is Noto Sans CJK SC from Debian's ``fonts-noto-cjk``, located by
+path (:func:`cjk_font_path`) and set on every text explicitly, so no glyph
+silently falls back to a Latin-only font (no tofu boxes).
+
+Layout units are pixels of the 1080 px wide PNG; the PDF draws the same units
+scaled to fit one A4 portrait page.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Rectangle
+
+from lib import metrics, theme
+from lib.brief import BlockLine, Brief, Event, TeamLine
+from lib.figures import scoresheet, teams
+from lib.i18n import label, month_day, pct, t
+
+#: The PNG's width in pixels (WeChat shows it full width on a phone).
+PNG_WIDTH = 1080
+#: The PNG's size limit for the group (bytes).
+PNG_MAX_BYTES = 1_500_000
+#: A4 portrait in PDF points.
+A4_POINTS = (595.28, 841.89)
+CJK_FAMILY = "Noto Sans CJK SC"
+#: Where Debian's fonts-noto-cjk puts the fonts (matplotlib's own scan finds them too).
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+#: Set to a font file (or a ':'-separated list) to use another CJK font installation.
+FONT_ENV = "BRIEF_CJK_FONTS"
+
+MARGIN = 40
+INK = "#1b1f27"
+MUTED = "#5f6b7a"
+RULE = "#d5dbe3"
+HEADER_BG = "#0d3b7a"
+TILE_BG = "#f1f4f8"
+
+MIME = {
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class FontMissing(RuntimeError):
+    """No CJK font is installed where the renderer looks (install Debian's fonts-noto-cjk)."""
+
+
+@functools.cache
+def cjk_font_path(bold: bool = False) -> str:
+    """The file of Noto Sans CJK SC (regular or bold) that every text of the brief uses.
+
+    Raises:
+        FontMissing: when the font is not installed.
+    """
+    extra = [p for p in os.environ.get(FONT_ENV, "").split(":") if p]
+    for path in (*extra, *CJK_FONT_FILES):
+        if Path(path).is_file():
+            font_manager.fontManager.addfont(path)
+    try:
+        found = font_manager.findfont(
+            FontProperties(family=CJK_FAMILY, weight="bold" if bold else "normal"), fallback_to_default=False
+        )
+    except ValueError as exc:
+        raise FontMissing(f"font {CJK_FAMILY!r} not found: install Debian's fonts-noto-cjk (or set {FONT_ENV})") from exc
+    return found
+
+
+def _font(size: float, bold: bool = False) -> FontProperties:
+    cjk_font_path(bold)
+    return FontProperties(family=CJK_FAMILY, size=size, weight="bold" if bold else "normal")
+
+
+def text_width(text: str, px: float) -> float:
+    """Approximate drawn width of ``text`` at ``px``: CJK and full-width characters are square, Latin ~0.56 em."""
+    return sum(px if ord(ch) > 0x2E7F else px * 0.56 for ch in text)
+
+
+def fit(text: str, px: float, width: float) -> str:
+    """``text`` shortened with … to fit ``width``."""
+    if text_width(text, px) <= width:
+        return text
+    while text and text_width(text + "…", px) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def wrap(text: str, px: float, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` (at any character: CJK has no spaces)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, px) > width:
+            lines.append(line.rstrip())
+            line = ch.lstrip()
+        else:
+            line += ch
+    return [*lines, line] if line else lines or [""]
+
+
+# ------------------------------------------------------------------ layout
+
+
+@dataclass
+class _Page:
+    """Drawing operations in layout units (PNG pixels, y downwards), realised on a Figure later."""
+
+    width: float = PNG_WIDTH
+    y: float = 0.0
+    ops: list[Callable[[Figure, Callable[..., Any]], None]] = field(default_factory=list)
+
+    def text(self, x: float, y: float, s: str, px: float, *, color: str = INK, bold: bool = False, ha: str = "left") -> None:
+        def draw(fig: Figure, at: Callable[..., Any]) -> None:
+            fx, fy, k = at(x, y)
+            fig.text(fx, fy, s, fontproperties=_font(px * k, bold), color=color, ha=ha, va="top")
+        self.ops.append(draw)
+
+    def rect(self, x: float, y: float, w: float, h: float, color: str) -> None:
+        def draw(fig: Figure, at: Callable[..., Any]) -> None:
+            x0, y0, _ = at(x, y + h)
+            x1, y1, _ = at(x + w, y)
+            fig.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=fig.transFigure, color=color, lw=0, zorder=-1))
+        self.ops.append(draw)
+
+    def axes(self, x: float, y: float, w: float, h: float, paint: Callable[[Any, float], None]) -> None:
+        def draw(fig: Figure, at: Callable[..., Any]) -> None:
+            x0, y0, k = at(x, y + h)
+            x1, y1, _ = at(x + w, y)
+            paint(fig.add_axes((x0, y0, x1 - x0, y1 - y0)), k)
+        self.ops.append(draw)
+
+    def realise(self, fig: Figure, *, scale: float, offset: tuple[float, float], size: tuple[float, float]) -> None:
+        """Draw every operation: layout unit × ``scale`` = figure points; ``offset`` and ``size`` in points."""
+        def at(x: float, y: float) -> tuple[float, float, float]:
+            return (offset[0] + x * scale) / size[0], 1 - (offset[1] + y * scale) / size[1], scale
+        for op in self.ops:
+            op(fig, at)
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n >= 0 else str(n)
+
+
+def _points(value: float, lang: str) -> str:
+    """A rate change in points, half up at two decimals: +0.41 pt / +0.41 个百分点."""
+    shown = f"{value:+.2f}"
+    return t("brief.points", lang, value="+0.00" if shown == "-0.00" else shown)
+
+
+def _header(page: _Page, brief: Brief, lang: str) -> None:
+    k = brief.headline.kpis
+    height = 176 if brief.scope_names else 140
+    page.rect(0, 0, page.width, height, HEADER_BG)
+    page.text(MARGIN, 24, t("brief.title", lang), 44, color="#ffffff", bold=True)
+    left = t("brief.days_left", lang, n=max(k.days_left, 0)) if k.days_left >= 0 else t("kpi.overdue", lang, n=-k.days_left)
+    page.text(MARGIN, 88, t("brief.subtitle", lang, asof=brief.asof.isoformat(), day=k.day_n, left=left), 28, color="#ffffff")
+    if brief.scope_names:
+        scope = ("、" if lang == "zh" else ", ").join(brief.scope_names)
+        page.text(MARGIN, 130, fit(t("brief.scope", lang, scope=scope), 26, page.width - 2 * MARGIN), 26, color="#dbe6f7")
+    page.y = height + 24
+
+
+def _tiles(page: _Page, brief: Brief, lang: str) -> None:
+    k, h = brief.headline.kpis, brief.headline
+    gap, tile_h = 20, 176
+    w = (page.width - 2 * MARGIN - gap) / 2
+    tiles = [
+        (t("kpi.signed_rate", lang), pct(k.signed_rate), t("kpi.of_households", lang, done=k.signed, total=k.households),
+         t("brief.change", lang, n=_signed(k.signed_today), points=_points(h.signed_rate_change, lang)), theme.RATE_TEXT_COLOURS["signed"]),
+        (t("kpi.sealed_rate", lang), pct(k.sealed_rate), t("kpi.of_households", lang, done=k.sealed, total=k.households),
+         t("brief.change", lang, n=_signed(k.sealed_today), points=_points(h.sealed_rate_change, lang)), theme.RATE_TEXT_COLOURS["sealed"]),
+        (t("kpi.today", lang), t("kpi.today_value", lang, signed=k.signed_today, sealed=k.sealed_today), "", "", theme.GAIN_UP),
+        (t("kpi.day", lang), t("brief.day_of", lang, n=k.day_n), t("kpi.deadline", lang, deadline=k.deadline.isoformat()),
+         t("brief.days_left", lang, n=max(k.days_left, 0)) if k.days_left >= 0 else t("kpi.overdue", lang, n=-k.days_left),
+         "#6a1b9a"),
+    ]
+    for i, (name, value, sub, change, colour) in enumerate(tiles):
+        x, y = MARGIN + (i % 2) * (w + gap), page.y + (i // 2) * (tile_h + gap)
+        page.rect(x, y, w, tile_h, TILE_BG)
+        page.rect(x, y, 8, tile_h, colour)
+        page.text(x + 26, y + 14, name, 26, color=MUTED)
+        big = 50 if text_width(value, 50) < w - 40 else 34
+        page.text(x + 26, y + 50, value, big, color=INK, bold=True)
+        if sub:
+            page.text(x + 26, y + 112, fit(sub, 24, w - 40), 24, color=MUTED)
+        if change:
+            page.text(x + 26, y + 142, fit(change, 24, w - 40), 24, color=theme.GAIN_UP if not change.startswith("-") else theme.LAGGARD, bold=True)
+    page.y += 2 * tile_h + gap + 28
+
+
+def _section(page: _Page, title: str, *, color: str = INK) -> None:
+    page.text(MARGIN, page.y, title, 34, color=color, bold=True)
+    page.y += 52
+    page.rect(MARGIN, page.y - 8, page.width - 2 * MARGIN, 3, color)
+
+
+def block_status(line: BlockLine, asof: date, lang: str) -> tuple[str, str]:
+    """(text, colour) of a block's outlook line: double 100 % on day N, the P50 finish, or not started."""
+    if not line.started:
+        return t("brief.not_started", lang, date=month_day(line.launch_date, asof)), theme.STATUS_COLOURS["not_started"]
+    colour = theme.FORECAST_COLOURS.get(line.outlook, MUTED)
+    if line.double_full_day is not None:
+        return t("brief.double_full", lang, n=line.double_full_day), theme.FORECAST_COLOURS["finished"]
+    parts = [label("forecast", line.outlook, lang)]
+    if line.finished_on is not None:
+        parts.append(t("brief.sealed_on", lang, date=month_day(line.finished_on, asof)))
+    elif line.sealed_status == "stalled":
+        parts.append(t("forecast.stalled_cell", lang))
+    elif line.sealed_status not in (None, "no_data"):
+        finish = t("forecast.beyond", lang) if line.finish_p50 is None else month_day(line.finish_p50, asof)
+        parts.append(t("brief.finish_p50", lang, date=finish))
+    if line.on_time_probability is not None:
+        parts.append(t("brief.on_time", lang, p=f"{line.on_time_probability * 100:.0f}%"))
+    return " · ".join(parts), colour
+
+
+def _curve_painter(brief: Brief, line: BlockLine, lang: str) -> Callable[[Any, float], None]:
+    rows = brief.curves[brief.curves["block_id"] == line.block_id]
+
+    def paint(ax: Any, k: float) -> None:
+        for stage in metrics.RATE_STAGES:
+            r = rows[rows["stage"] == stage]
+            ax.plot(r["day_n"], r["rate"] * 100, color=theme.RATE_COLOURS[stage], lw=3.2 * k, solid_capstyle="round")
+        ax.axvline(100, color=theme.DEADLINE_LINE["color"], lw=2.2 * k, ls=(0, (3, 2)))
+        if line.started:
+            ax.axvline(line.day_n, color=theme.TODAY_LINE["color"], lw=1.4 * k, ls=":")
+        ax.set_xlim(1, 104)
+        ax.set_ylim(0, 104)
+        ax.set_xticks([50, 100])
+        ax.set_yticks([0, 50, 100])
+        ax.set_yticklabels(["", "50%", "100%"])
+        for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+            tick.set_fontproperties(_font(18 * k))
+            tick.set_color(MUTED)
+        ax.tick_params(length=3 * k, width=0.8 * k, pad=2 * k)
+        ax.grid(axis="y", color=RULE, lw=0.8 * k)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color(RULE)
+            ax.spines[side].set_linewidth(k)
+        ax.text(100, 104, t("brief.day100", lang), fontproperties=_font(16 * k), color=theme.DEADLINE_LINE["color"],
+                ha="right", va="bottom")
+    return paint
+
+
+def _blocks(page: _Page, brief: Brief, lang: str) -> None:
+    _section(page, t("brief.blocks", lang))
+    text_w = 600
+    sealed = f"■ {label('stage', 'sealed', lang)}"
+    page.text(page.width - MARGIN, page.y - 44, sealed, 22, color=theme.RATE_COLOURS["sealed"], ha="right")
+    page.text(page.width - MARGIN - text_width(sealed, 22) - 16, page.y - 44, f"■ {label('stage', 'signed', lang)}", 22,
+              color=theme.RATE_COLOURS["signed"], ha="right")
+    for line in brief.blocks:
+        y = page.y
+        page.text(MARGIN, y, fit(line.name, 32, text_w - 130), 32, bold=True)
+        day = t("unit.day_n", lang, n=line.day_n) if line.started else t("forecast.not_started", lang)
+        page.text(MARGIN + text_w, y + 6, day, 24, color=MUTED, ha="right")
+        page.text(MARGIN, y + 50, f"{t('col.signed_rate', lang)} {pct(line.signed_rate)}", 30, color=theme.RATE_TEXT_COLOURS["signed"])
+        page.text(MARGIN + 300, y + 50, f"{t('col.sealed_rate', lang)} {pct(line.sealed_rate)}", 30,
+                  color=theme.RATE_TEXT_COLOURS["sealed"], bold=True)
+        gains = t("brief.gains", lang, signed=_signed(line.signed_today), sealed=_signed(line.sealed_today),
+                  done=line.sealed, total=line.households)
+        page.text(MARGIN, y + 96, fit(gains, 24, text_w), 24, color=MUTED)
+        status, colour = block_status(line, brief.asof, lang)
+        page.text(MARGIN, y + 132, fit(status, 26, text_w), 26, color=colour, bold=True)
+        page.axes(MARGIN + text_w + 70, y + 14, page.width - 2 * MARGIN - text_w - 76, 148, _curve_painter(brief, line, lang))
+        page.y += 196
+        page.rect(MARGIN, page.y - 14, page.width - 2 * MARGIN, 1.5, RULE)
+    page.y += 12
+
+
+def _team_row(page: _Page, row: TeamLine, lang: str, *, laggard: bool) -> None:
+    y = page.y
+    page.text(MARGIN, y, str(row.rank), 28, bold=True, color=theme.LAGGARD if laggard else INK)
+    page.text(MARGIN + 60, y, fit(row.team, 28, 330), 28, bold=True)
+    page.text(MARGIN + 510, y, pct(row.sealed_rate), 28, ha="right")
+    if laggard:
+        text = teams.laggard_reason(row.laggard_reasons, row.days_since_gain, row.rate_gap, lang)
+        colour = theme.LAGGARD
+    else:
+        text, colour = teams.team_status(row, lang)
+        colour = colour if text else MUTED
+        text = text or row.block
+    lines = wrap(text, 24, page.width - 2 * MARGIN - 540)
+    for i, part in enumerate(lines):
+        page.text(MARGIN + 540, y + 3 + i * 32, part, 24, color=colour)
+    page.y += max(46, 32 * len(lines) + 14)
+
+
+def _teams(page: _Page, brief: Brief, lang: str) -> None:
+    _section(page, t("brief.teams", lang))
+    page.text(MARGIN, page.y, t("teams.top", lang), 26, color=theme.GAIN_UP, bold=True)
+    page.y += 42
+    for row in brief.top:
+        _team_row(page, row, lang, laggard=False)
+    page.y += 8
+    if brief.laggards:
+        page.text(MARGIN, page.y, f"⚠ {t('teams.bottom', lang)} · {len(brief.laggards)}", 26, color=theme.LAGGARD, bold=True)
+        page.y += 42
+        for row in brief.laggards:
+            _team_row(page, row, lang, laggard=True)
+    else:
+        page.text(MARGIN, page.y, t("brief.no_laggards", lang), 26, color=MUTED)
+        page.y += 46
+    page.y += 16
+
+
+def event_text(event: Event, lang: str) -> str:
+    """One event as its line of the brief."""
+    if event.kind == "block_full":
+        return t(f"brief.event.block_full.{event.stage}", lang, block=event.subject)
+    if event.kind == "team_finished":
+        return t("brief.event.team_finished", lang, team=event.subject, n=event.count, day=event.days)
+    return t("brief.event.holdout", lang, block=event.subject, n=event.count, days=event.days)
+
+
+def _events(page: _Page, brief: Brief, lang: str) -> None:
+    _section(page, t("brief.events", lang))
+    if not brief.events:
+        page.text(MARGIN, page.y, t("brief.no_events", lang), 26, color=MUTED)
+        page.y += 46
+    for event in brief.events:
+        for i, part in enumerate(wrap(event_text(event, lang), 26, page.width - 2 * MARGIN - 30)):
+            page.text(MARGIN + (30 if i else 0), page.y, ("• " if i == 0 else "") + part, 26)
+            page.y += 38
+    page.y += 16
+
+
+def freshness_line(brief: Brief, lang: str) -> str:
+    """The data-freshness line: as-of day and when the latest ledger was imported."""
+    when = brief.last_import.strftime("%Y-%m-%d %H:%M") if brief.last_import else t("brief.never", lang)
+    return t("brief.freshness", lang, asof=brief.asof.isoformat(), imported=when)
+
+
+def _footer(page: _Page, brief: Brief, lang: str) -> None:
+    page.rect(MARGIN, page.y, page.width - 2 * MARGIN, 1.5, RULE)
+    page.y += 14
+    page.text(MARGIN, page.y, fit(freshness_line(brief, lang), 22, page.width - 2 * MARGIN), 22, color=MUTED)
+    page.y += 34
+    page.text(MARGIN, page.y, t("brief.footer", lang), 22, color=MUTED)
+    page.y += 50
+
+
+def layout(brief: Brief, lang: str = "zh") -> _Page:
+    """The brief as drawing operations in PNG pixels (height in ``.y``)."""
+    page = _Page()
+    _header(page, brief, lang)
+    _tiles(page, brief, lang)
+    _blocks(page, brief, lang)
+    _teams(page, brief, lang)
+    _events(page, brief, lang)
+    _footer(page, brief, lang)
+    return page
+
+
+# ------------------------------------------------------------------ files
+
+
+def brief_png(brief: Brief, lang: str = "zh") -> bytes:
+    """The brief as a PNG, :data:`PNG_WIDTH` px wide, its height as the content needs."""
+    page = layout(brief, lang)
+    dpi = 100
+    size = (page.width * 72 / dpi, page.y * 72 / dpi)  # points
+    fig = Figure(figsize=(page.width / dpi, page.y / dpi), dpi=dpi, facecolor="#ffffff")
+    page.realise(fig, scale=72 / dpi, offset=(0, 0), size=size)
+    buf = io.BytesIO()
+    FigureCanvasAgg(fig).print_png(buf, metadata={"Software": "Campaign Board"})
+    return buf.getvalue()
+
+
+def brief_pdf(brief: Brief, lang: str = "zh") -> bytes:
+    """The brief on one A4 portrait page, scaled to fit; text is real (embedded CJK subset, selectable)."""
+    page = layout(brief, lang)
+    margin = 18.0
+    scale = min((A4_POINTS[0] - 2 * margin) / page.width, (A4_POINTS[1] - 2 * margin) / page.y)
+    offset = ((A4_POINTS[0] - page.width * scale) / 2, margin)
+    fig = Figure(figsize=(A4_POINTS[0] / 72, A4_POINTS[1] / 72), facecolor="#ffffff")
+    page.realise(fig, scale=scale, offset=offset, size=A4_POINTS)
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 6}):
+        FigureCanvasPdf(fig).print_pdf(buf, metadata={"Title": t("brief.title", lang) + " " + brief.asof.isoformat(),
+                                                      "Creator": "Campaign Board"})
+    return buf.getvalue()
+
+
+def brief_xlsx(brief: Brief, lang: str = "zh") -> bytes:
+    """The 成绩单 of the brief's day: :func:`lib.figures.scoresheet.scoresheet_xlsx`, print-ready."""
+    return scoresheet.scoresheet_xlsx(brief.board, brief.asof, brief.headline.kpis.day_n, scoring=brief.scoring, lang=lang)
+
+
+def file_name(asof: date, ext: str, lang: str = "zh") -> str:
+    """``日报-2023-11-07.png`` (the xlsx keeps the 成绩单's own name)."""
+    if ext == "xlsx":
+        return scoresheet.file_name(asof, ext, lang)
+    return f"{t('brief.file', lang)}-{asof.isoformat()}.{ext}"
+
+
+def brief_files(brief: Brief, lang: str = "zh") -> dict[str, bytes]:
+    """The three files by extension: png, pdf, xlsx."""
+    return {"png": brief_png(brief, lang), "pdf": brief_pdf(brief, lang), "xlsx": brief_xlsx(brief, lang)}
+
+
+__all__ = [
+    "A4_POINTS", "CJK_FAMILY", "MIME", "PNG_MAX_BYTES", "PNG_WIDTH", "FontMissing", "block_status", "brief_files",
+    "brief_pdf", "brief_png", "brief_xlsx", "cjk_font_path", "event_text", "file_name", "fit", "freshness_line",
+    "layout", "text_width", "wrap",
+]
