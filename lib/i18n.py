@@ -441,6 +441,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.cli.bad_date": ("日期无效：{value}（应为 YYYY-MM-DD）", "not a valid date: {value} (expected YYYY-MM-DD)"),
     "brief.cli.out_of_range": ("日期 {value} 超出数据范围 {first} 至 {last}", "{value} is outside the data, {first} to {last}"),
     "brief.cli.unknown_block": ("无此地块：{value}（可选：{known}）", "no such block: {value} (known: {known})"),
+    "brief.cli.unknown_team": ("无此工作组：{value}（可选：{known}）", "no such team: {value} (known: {known})"),
     "brief.cli.empty_scope": ("所选范围内没有住户：{scope}", "no households in this scope: {scope}"),
     "brief.cli.database": ("无法连接数据库：{error}", "cannot reach the database: {error}"),
     "brief.cli.no_data": ("数据库中还没有数据：{url}", "the database has no data yet: {url}"),
