@@ -436,6 +436,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The picture is 1080 px wide for the work group; the PDF is one A4 page of real text; the score sheet "
         "prints landscape, one page wide, header row on every page, laggards highlighted.",
     ),
+    "brief.text": ("文字版（可复制到群里）", "Text version (to paste into the group)"),
     "brief.schedule": ("定时生成（cron / systemd）：`python -m lib.brief --out 目录`", "Scheduled (cron / systemd): `python -m lib.brief --out DIR`"),
     "brief.font_missing": ("无法生成日报：{error}", "Cannot draw the brief: {error}"),
     "brief.cli.bad_date": ("日期无效：{value}（应为 YYYY-MM-DD）", "not a valid date: {value} (expected YYYY-MM-DD)"),

@@ -386,6 +386,36 @@ def layout(brief: Brief, lang: str = "zh") -> _Page:
     return page
 
 
+def brief_text(brief: Brief, lang: str = "zh") -> str:
+    """The brief as plain text, to paste into the group beside the picture (same figures, same wording)."""
+    k, h = brief.headline.kpis, brief.headline
+    colon, paren = ("：", "（{}）") if lang == "zh" else (": ", " ({})")
+    left = t("brief.days_left", lang, n=max(k.days_left, 0)) if k.days_left >= 0 else t("kpi.overdue", lang, n=-k.days_left)
+    lines = [f"【{t('brief.title', lang)}】{t('brief.subtitle', lang, asof=brief.asof.isoformat(), day=k.day_n, left=left)}"]
+    if brief.scope_names:
+        lines.append(t("brief.scope", lang, scope=("、" if lang == "zh" else ", ").join(brief.scope_names)))
+    for stage, rate, change, today in (("signed", k.signed_rate, h.signed_rate_change, k.signed_today),
+                                       ("sealed", k.sealed_rate, h.sealed_rate_change, k.sealed_today)):
+        change_text = t("brief.change", lang, n=_signed(today), points=_points(change, lang))
+        lines.append(f"{t(f'col.{stage}_rate', lang)} {pct(rate)}{paren.format(change_text)}")
+    lines.append(f"— {t('brief.blocks', lang)}")
+    for line in brief.blocks:
+        status, _ = block_status(line, brief.asof, lang)
+        lines.append(f"{line.name}{colon}{t('col.signed_rate', lang)} {pct(line.signed_rate)} · {t('col.sealed_rate', lang)} "
+                     f"{pct(line.sealed_rate)} · {status}")
+    lines.append(f"— {t('teams.top', lang)}")
+    lines += [f"{r.rank}. {r.team} {pct(r.sealed_rate)}" for r in brief.top]
+    if brief.laggards:
+        lines.append(f"— {t('teams.bottom', lang)}")
+        lines += [f"{r.rank}. {r.team} {pct(r.sealed_rate)}{colon}{teams.laggard_reason(r.laggard_reasons, r.days_since_gain, r.rate_gap, lang)}"
+                  for r in brief.laggards]
+    if brief.events:
+        lines.append(f"— {t('brief.events', lang)}")
+        lines += [f"• {event_text(e, lang)}" for e in brief.events]
+    lines.append(freshness_line(brief, lang))
+    return "\n".join(lines)
+
+
 # ------------------------------------------------------------------ files
 
 
@@ -434,7 +464,7 @@ def brief_files(brief: Brief, lang: str = "zh") -> dict[str, bytes]:
 
 
 __all__ = [
-    "A4_POINTS", "CJK_FAMILY", "MIME", "PNG_MAX_BYTES", "PNG_WIDTH", "FontMissing", "block_status", "brief_files",
+    "A4_POINTS", "CJK_FAMILY", "MIME", "PNG_MAX_BYTES", "PNG_WIDTH", "FontMissing", "block_status", "brief_files", "brief_text",
     "brief_pdf", "brief_png", "brief_xlsx", "cjk_font_path", "event_text", "file_name", "fit", "freshness_line",
     "layout", "text_width", "wrap",
 ]

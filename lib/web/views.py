@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import metrics, store
+from lib import brief, metrics, store
+from lib.brief import render as brief_render
 from lib.figures import overview, parcel_map, progress
 from lib.web.state import Filters
 
@@ -170,3 +171,47 @@ def map_view(
         households, campaign.blocks, campaign.teams, asof, stages=stages, left_only=left_only, datum=datum,
         max_features=max_features,
     )
+
+
+# ------------------------------------------------------------------ the daily brief
+
+#: The renderer's "no CJK font" error and file names, for the brief page.
+FontMissing = brief_render.FontMissing
+BRIEF_MIME = brief_render.MIME
+brief_file_name = brief_render.file_name
+brief_text = brief_render.brief_text
+
+BriefKey = tuple[str, int, date, Scope, metrics.Scoring]
+
+
+def scoring_in_force() -> tuple[metrics.Scoring, str | None]:
+    """The leaderboard's scoring from the secrets' ``[scoring]``; the default and the error when it is invalid."""
+    try:
+        return metrics.Scoring.from_config(store.secrets().get("scoring")), None
+    except (TypeError, ValueError) as exc:
+        return metrics.DEFAULT_SCORING, str(exc)
+
+
+def brief_key(filters: Filters, scoring: metrics.Scoring) -> BriefKey:
+    """The cache key of a brief: database URL, data version, as-of day, scope, scoring."""
+    url = store.database_url()
+    return url, load_campaign(url).data_version, filters.asof, scope_key(filters), scoring
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _last_import(url: str, version: int) -> datetime | None:
+    return brief.last_import_time(store.list_batches(store.get_engine(url)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def brief_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> brief.Brief:
+    """:func:`lib.brief.brief_data` for one day and scope, with the last import time (freshness line)."""
+    return brief.brief_data(load_campaign(url), asof, dict(scope), scoring=scoring, last_import=_last_import(url, version))
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def brief_file(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring, lang: str, ext: str) -> bytes:
+    """One file of the brief (``png``, ``pdf`` or ``xlsx``), rendered once per view and language."""
+    view = brief_view(url, version, asof, scope, scoring)
+    render = {"png": brief_render.brief_png, "pdf": brief_render.brief_pdf, "xlsx": brief_render.brief_xlsx}[ext]
+    return render(view, lang)
