@@ -117,3 +117,9 @@ def test_text_helpers_fit_and_wrap():
     assert render.fit("连江中路红星经合社飞地厂房项目", 10, 60) == "连江中路红…"
     assert render.fit("short", 10, 100) == "short"
     assert render.wrap("一二三四五六七", 10, 30) == ["一二三", "四五六", "七"]
+
+
+def test_no_owner_or_leader_name_reaches_the_files(demo_campaign, demo_brief, pdf):
+    text = pdf.pages[0].extract_text() + render.brief_text(demo_brief)
+    names = set(demo_campaign.households["owner_name"]) | set(demo_campaign.teams["leader"])
+    assert not [n for n in names if n and n in text]
