@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``brief``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map", "pages", "ingest")
+BENCHMARKS = ("map", "pages", "ingest", "brief")
 
 
 def main(argv: list[str] | None = None) -> int:
