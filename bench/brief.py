@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from datetime import date
 
 from bench.pages import database_for
@@ -32,21 +33,18 @@ def main(argv: list[str] | None = None) -> int:
     engine = store.get_engine(database_for(694))
     campaign = store.load_frames(engine)
     last_import = brief.last_import_time(store.list_batches(engine))
-    steps = {
-        "data": lambda: brief.brief_data(campaign, args.asof, last_import=last_import),
-        "png": lambda b: render.brief_png(b, args.lang),
-        "pdf": lambda b: render.brief_pdf(b, args.lang),
-        "xlsx": lambda b: render.brief_xlsx(b, args.lang),
+    renderers: dict[str, Callable[[brief.Brief, str], bytes]] = {
+        "png": render.brief_png, "pdf": render.brief_pdf, "xlsx": render.brief_xlsx,
     }
-    samples: dict[str, list[float]] = {name: [] for name in [*steps, "total"]}
+    samples: dict[str, list[float]] = {name: [] for name in ["data", *renderers, "total"]}
     sizes: dict[str, int] = {}
     for run in range(args.runs + 1):
         start = time.perf_counter()
-        data = steps["data"]()
+        data = brief.brief_data(campaign, args.asof, last_import=last_import)
         timings = {"data": time.perf_counter() - start}
-        for ext in ("png", "pdf", "xlsx"):
+        for ext, draw in renderers.items():
             t0 = time.perf_counter()
-            sizes[ext] = len(steps[ext](data))
+            sizes[ext] = len(draw(data, args.lang))
             timings[ext] = time.perf_counter() - t0
         timings["total"] = time.perf_counter() - start
         if run == 0:

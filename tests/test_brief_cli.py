@@ -82,12 +82,14 @@ def test_an_empty_database_is_refused(tmp_path, capsys):
 
 
 def test_runs_as_a_module(demo_db_url, tmp_path):
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: PLW1510 (the exit code is what is tested)
         [sys.executable, "-m", "lib.brief", "--asof", "2023-10-10", "--out", str(tmp_path), "--db", demo_db_url],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert len(list(tmp_path.iterdir())) == 3
-    bad = subprocess.run([sys.executable, "-m", "lib.brief", "--asof", "nope", "--out", str(tmp_path / "x")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(  # noqa: PLW1510
+        [sys.executable, "-m", "lib.brief", "--asof", "nope", "--out", str(tmp_path / "x")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
     assert bad.returncode == 2 and bad.stderr == "日期无效：nope（应为 YYYY-MM-DD）\n"

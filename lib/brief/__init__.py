@@ -20,9 +20,10 @@ the three files (:mod:`lib.brief.cli`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -169,6 +170,11 @@ def rate_change_points(today: float, yesterday: float) -> float:
     return (today - (0.0 if schema.is_missing(yesterday) else yesterday)) * 100
 
 
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """A frame's rows as named tuples (typed loosely: their fields are the frame's columns)."""
+    return frame.itertuples(index=False)
+
+
 def _int_or_none(value: object) -> int | None:
     return None if schema.is_missing(value) else int(value)  # type: ignore[call-overload]
 
@@ -187,10 +193,10 @@ def block_lines(
     what-if engine's probability of finishing on time, where it has one.
     """
     outlooks = metrics.block_outlooks(table, forecasts)
-    sealed_fc = {r.block_id: r for r in forecasts.itertuples(index=False) if r.stage == "sealed"}
+    sealed_fc = {r.block_id: r for r in _rows(forecasts) if r.stage == "sealed"}
     on_time = on_time or {}
     lines = []
-    for row in table.itertuples(index=False):
+    for row in _rows(table):
         fc = sealed_fc.get(row.block_id)
         lines.append(BlockLine(
             block_id=row.block_id, name=row.name, launch_date=row.launch_date, deadline=row.deadline,
@@ -217,7 +223,7 @@ def team_lines(board: pd.DataFrame) -> tuple[TeamLine, ...]:
             day_n=_int_or_none(r.day_n), finish_day=_int_or_none(r.finish_day), laggard=bool(r.laggard), laggard_reasons=str(r.laggard_reasons or ""),
             days_since_gain=_int_or_none(r.days_since_gain), rate_gap=_float_or_none(r.rate_gap),
         )
-        for r in board.itertuples(index=False)
+        for r in _rows(board)
     )
 
 
@@ -232,11 +238,11 @@ def notable_events(
     :data:`HOLDOUT_DAYS` days or more (:func:`lib.metrics.days_unsigned`).
     """
     events: list[Event] = []
-    for row in table.itertuples(index=False):
+    for row in _rows(table):
         for stage in metrics.RATE_STAGES:
             if getattr(row, f"{stage}_full_day") == row.day_n:
                 events.append(Event("block_full", str(row.name), stage=stage))
-    for row in board.itertuples(index=False):
+    for row in _rows(board):
         if row.finish_date == asof:
             events.append(Event("team_finished", str(row.team), count=int(row.assigned), days=int(row.finish_day)))
     waited = metrics.days_unsigned(households, blocks, asof - timedelta(days=1))
@@ -288,7 +294,8 @@ def brief_data(
     blocks = campaign.blocks
     table = metrics.block_table(households, blocks, asof)
     forecasts, _ = metrics.block_forecasts(households, blocks, asof, with_paths=False)
-    board = metrics.team_board(campaign.households, campaign.teams, blocks, asof, scoring=scoring, scope=scope)
+    board_scope: dict[str, Sequence[str]] = dict(scope)
+    board = metrics.team_board(campaign.households, campaign.teams, blocks, asof, scoring=scoring, scope=board_scope)
     team_rows = team_lines(board)
     names = dict(zip(blocks["block_id"], blocks["name"], strict=True))
     teams = dict(zip(campaign.teams["team_id"], campaign.teams["name"], strict=True))

@@ -462,9 +462,3 @@ def brief_files(brief: Brief, lang: str = "zh") -> dict[str, bytes]:
     """The three files by extension: png, pdf, xlsx."""
     return {"png": brief_png(brief, lang), "pdf": brief_pdf(brief, lang), "xlsx": brief_xlsx(brief, lang)}
 
-
-__all__ = [
-    "A4_POINTS", "CJK_FAMILY", "MIME", "PNG_MAX_BYTES", "PNG_WIDTH", "FontMissing", "block_status", "brief_files", "brief_text",
-    "brief_pdf", "brief_png", "brief_xlsx", "cjk_font_path", "event_text", "file_name", "fit", "freshness_line",
-    "layout", "text_width", "wrap",
-]
