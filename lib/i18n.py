@@ -407,6 +407,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.day_of": ("第 {n} 天 / 100", "Day {n} / 100"),
     "brief.days_left": ("剩余 {n} 天", "{n} days left"),
     "brief.blocks": ("地块进度", "Blocks"),
+    "brief.curves": ("进度曲线（对照 100 天）", "Curves against day 100"),
     "brief.gains": ("今日 签约 {signed} · 封房 {sealed} · 已封 {done}/{total} 户",
                     "today signed {signed} · sealed {sealed} · {done}/{total} sealed"),
     "brief.not_started": ("未启动 · {date} 启动", "Not started · launches {date}"),

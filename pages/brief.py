@@ -31,9 +31,9 @@ for ext, icon in (("png", ":material/image:"), ("pdf", ":material/picture_as_pdf
     )
 st.caption(t("brief.help", f.lang))
 
-preview, notes = st.columns([1.15, 1], gap="large")
+preview, notes = st.columns([1, 1], gap="large")
 with preview:
-    st.image(png, width=540, caption=views.brief_file_name(f.asof, "png", f.lang))
+    st.image(png, width="stretch", caption=views.brief_file_name(f.asof, "png", f.lang))
 with notes:
     st.markdown(f"**{t('brief.text', f.lang)}**")
     st.code(views.brief_text(brief, f.lang), language=None, wrap_lines=True)

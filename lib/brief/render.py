@@ -62,6 +62,8 @@ CJK_FONT_FILES = (
 FONT_ENV = "BRIEF_CJK_FONTS"
 
 MARGIN = 40
+#: Layout width of the A4 page (and the width from which rows go several across).
+WIDE = 1400
 INK = "#1b1f27"
 MUTED = "#5f6b7a"
 RULE = "#d5dbe3"
@@ -181,21 +183,23 @@ def _points(value: float, lang: str) -> str:
 
 def _header(page: _Page, brief: Brief, lang: str) -> None:
     k = brief.headline.kpis
-    height = 176 if brief.scope_names else 140
+    height = 196 if brief.scope_names else 156
     page.rect(0, 0, page.width, height, HEADER_BG)
-    page.text(MARGIN, 24, t("brief.title", lang), 44, color="#ffffff", bold=True)
+    page.text(MARGIN, 24, t("brief.title", lang), 50, color="#ffffff", bold=True)
     left = t("brief.days_left", lang, n=max(k.days_left, 0)) if k.days_left >= 0 else t("kpi.overdue", lang, n=-k.days_left)
-    page.text(MARGIN, 88, t("brief.subtitle", lang, asof=brief.asof.isoformat(), day=k.day_n, left=left), 28, color="#ffffff")
+    sub = t("brief.subtitle", lang, asof=brief.asof.isoformat(), day=k.day_n, left=left)
+    page.text(MARGIN, 98, fit(sub, 32, page.width - 2 * MARGIN), 32, color="#ffffff")
     if brief.scope_names:
         scope = ("、" if lang == "zh" else ", ").join(brief.scope_names)
-        page.text(MARGIN, 130, fit(t("brief.scope", lang, scope=scope), 26, page.width - 2 * MARGIN), 26, color="#dbe6f7")
+        page.text(MARGIN, 146, fit(t("brief.scope", lang, scope=scope), 30, page.width - 2 * MARGIN), 30, color="#dbe6f7")
     page.y = height + 24
 
 
 def _tiles(page: _Page, brief: Brief, lang: str) -> None:
     k, h = brief.headline.kpis, brief.headline
-    gap, tile_h = 20, 176
-    w = (page.width - 2 * MARGIN - gap) / 2
+    gap, tile_h = 20, 200
+    per_row = 4 if page.width >= WIDE else 2
+    w = (page.width - 2 * MARGIN - gap * (per_row - 1)) / per_row
     tiles = [
         (t("kpi.signed_rate", lang), pct(k.signed_rate), t("kpi.of_households", lang, done=k.signed, total=k.households),
          t("brief.change", lang, n=_signed(k.signed_today), points=_points(h.signed_rate_change, lang)), theme.RATE_TEXT_COLOURS["signed"]),
@@ -206,24 +210,31 @@ def _tiles(page: _Page, brief: Brief, lang: str) -> None:
          t("brief.days_left", lang, n=max(k.days_left, 0)) if k.days_left >= 0 else t("kpi.overdue", lang, n=-k.days_left),
          "#6a1b9a"),
     ]
-    for i, (name, value, sub, change, colour) in enumerate(tiles):
-        x, y = MARGIN + (i % 2) * (w + gap), page.y + (i // 2) * (tile_h + gap)
+    # A change line too long for a narrow tile breaks at its " · " (the tiles grow to hold it).
+    changes = [[c] if text_width(c, 28) <= w - 40 else c.split(" · ") for *_, c, _ in tiles]
+    tile_h += 36 * (max(len(c) for c in changes) - 1)
+    for i, (name, value, sub, _, colour) in enumerate(tiles):
+        x, y = MARGIN + (i % per_row) * (w + gap), page.y + (i // per_row) * (tile_h + gap)
         page.rect(x, y, w, tile_h, TILE_BG)
         page.rect(x, y, 8, tile_h, colour)
-        page.text(x + 26, y + 14, name, 26, color=MUTED)
-        big = 50 if text_width(value, 50) < w - 40 else 34
-        page.text(x + 26, y + 50, value, big, color=INK, bold=True)
+        page.text(x + 26, y + 14, name, 30, color=MUTED)
+        big = next((px for px in (60, 50, 40) if text_width(value, px) < w - 40), 34)
+        page.text(x + 26, y + 54, value, big, color=INK, bold=True)
         if sub:
-            page.text(x + 26, y + 112, fit(sub, 24, w - 40), 24, color=MUTED)
-        if change:
-            page.text(x + 26, y + 142, fit(change, 24, w - 40), 24, color=theme.GAIN_UP if not change.startswith("-") else theme.LAGGARD, bold=True)
-    page.y += 2 * tile_h + gap + 28
+            page.text(x + 26, y + 126, fit(sub, 28, w - 40), 28, color=MUTED)
+        for j, part in enumerate(p for p in changes[i] if p):
+            page.text(x + 26, y + 160 + 36 * j, fit(part, 28, w - 40), 28, color=theme.GAIN_UP, bold=True)
+    rows = -(-len(tiles) // per_row)
+    page.y += rows * tile_h + (rows - 1) * gap + 30
 
 
-def _section(page: _Page, title: str, *, color: str = INK) -> None:
-    page.text(MARGIN, page.y, title, 34, color=color, bold=True)
-    page.y += 52
+def _section(page: _Page, title: str, *, color: str = INK) -> float:
+    """A section title with its rule; returns the title's top (for a legend beside it)."""
+    top = page.y
+    page.text(MARGIN, page.y, title, 38, color=color, bold=True)
+    page.y += 58
     page.rect(MARGIN, page.y - 8, page.width - 2 * MARGIN, 3, color)
+    return top
 
 
 def block_status(line: BlockLine, asof: date, lang: str) -> tuple[str, str]:
@@ -252,61 +263,81 @@ def _curve_painter(brief: Brief, line: BlockLine, lang: str) -> Callable[[Any, f
     def paint(ax: Any, k: float) -> None:
         for stage in metrics.RATE_STAGES:
             r = rows[rows["stage"] == stage]
-            ax.plot(r["day_n"], r["rate"] * 100, color=theme.RATE_COLOURS[stage], lw=3.2 * k, solid_capstyle="round")
-        ax.axvline(100, color=theme.DEADLINE_LINE["color"], lw=2.2 * k, ls=(0, (3, 2)))
+            ax.plot(r["day_n"], r["rate"] * 100, color=theme.RATE_COLOURS[stage], lw=4 * k, solid_capstyle="round")
+        ax.axvline(100, color=theme.DEADLINE_LINE["color"], lw=2.6 * k, ls=(0, (3, 2)))
         if line.started:
-            ax.axvline(line.day_n, color=theme.TODAY_LINE["color"], lw=1.4 * k, ls=":")
+            ax.axvline(line.day_n, color=theme.TODAY_LINE["color"], lw=1.6 * k, ls=":")
         ax.set_xlim(1, 104)
-        ax.set_ylim(0, 104)
-        ax.set_xticks([50, 100])
+        ax.set_ylim(0, 106)
+        ax.set_xticks([1, 50, 100])
         ax.set_yticks([0, 50, 100])
-        ax.set_yticklabels(["", "50%", "100%"])
+        ax.set_yticklabels(["0", "50%", "100%"])
         for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
-            tick.set_fontproperties(_font(18 * k))
+            tick.set_fontproperties(_font(22 * k))
             tick.set_color(MUTED)
-        ax.tick_params(length=3 * k, width=0.8 * k, pad=2 * k)
+        ax.tick_params(length=4 * k, width=0.8 * k, pad=3 * k)
         ax.grid(axis="y", color=RULE, lw=0.8 * k)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         for side in ("left", "bottom"):
             ax.spines[side].set_color(RULE)
             ax.spines[side].set_linewidth(k)
-        ax.text(100, 104, t("brief.day100", lang), fontproperties=_font(16 * k), color=theme.DEADLINE_LINE["color"],
-                ha="right", va="bottom")
+        ax.text(98, 104, t("brief.day100", lang), fontproperties=_font(22 * k), color=theme.DEADLINE_LINE["color"],
+                ha="right", va="top")
     return paint
 
 
 def _blocks(page: _Page, brief: Brief, lang: str) -> None:
     _section(page, t("brief.blocks", lang))
-    text_w = 600
-    sealed = f"■ {label('stage', 'sealed', lang)}"
-    page.text(page.width - MARGIN, page.y - 44, sealed, 22, color=theme.RATE_COLOURS["sealed"], ha="right")
-    page.text(page.width - MARGIN - text_width(sealed, 22) - 16, page.y - 44, f"■ {label('stage', 'signed', lang)}", 22,
-              color=theme.RATE_COLOURS["signed"], ha="right")
-    for line in brief.blocks:
-        y = page.y
-        page.text(MARGIN, y, fit(line.name, 32, text_w - 130), 32, bold=True)
+    per_row, gap = (2, 50) if page.width >= WIDE else (1, 0)
+    width = (page.width - 2 * MARGIN - gap * (per_row - 1)) / per_row
+    row_h = 212
+    for i, line in enumerate(brief.blocks):
+        x, y = MARGIN + (i % per_row) * (width + gap), page.y + (i // per_row) * row_h
         day = t("unit.day_n", lang, n=line.day_n) if line.started else t("forecast.not_started", lang)
-        page.text(MARGIN + text_w, y + 6, day, 24, color=MUTED, ha="right")
-        page.text(MARGIN, y + 50, f"{t('col.signed_rate', lang)} {pct(line.signed_rate)}", 30, color=theme.RATE_TEXT_COLOURS["signed"])
-        page.text(MARGIN + 300, y + 50, f"{t('col.sealed_rate', lang)} {pct(line.sealed_rate)}", 30,
+        page.text(x + width, y + 6, day, 30, color=MUTED, ha="right")
+        room = width - text_width(day, 30) - 24
+        name_px = next((px for px in (38, 34, 30) if text_width(line.name, px) <= room), 30)
+        page.text(x, y + (38 - name_px) / 2, fit(line.name, name_px, room), name_px, bold=True)
+        page.text(x, y + 56, f"{t('col.signed_rate', lang)} {pct(line.signed_rate)}", 36, color=theme.RATE_TEXT_COLOURS["signed"])
+        page.text(x + width / 2, y + 56, f"{t('col.sealed_rate', lang)} {pct(line.sealed_rate)}", 36,
                   color=theme.RATE_TEXT_COLOURS["sealed"], bold=True)
         gains = t("brief.gains", lang, signed=_signed(line.signed_today), sealed=_signed(line.sealed_today),
                   done=line.sealed, total=line.households)
-        page.text(MARGIN, y + 96, fit(gains, 24, text_w), 24, color=MUTED)
+        page.text(x, y + 110, fit(gains, 28, width), 28, color=MUTED)
         status, colour = block_status(line, brief.asof, lang)
-        page.text(MARGIN, y + 132, fit(status, 26, text_w), 26, color=colour, bold=True)
-        page.axes(MARGIN + text_w + 70, y + 14, page.width - 2 * MARGIN - text_w - 76, 148, _curve_painter(brief, line, lang))
-        page.y += 196
-        page.rect(MARGIN, page.y - 14, page.width - 2 * MARGIN, 1.5, RULE)
-    page.y += 12
+        page.text(x, y + 152, fit(status, 30, width), 30, color=colour, bold=True)
+        page.rect(x, y + row_h - 16, width, 1.5, RULE)
+    page.y += -(-len(brief.blocks) // per_row) * row_h + 14
+
+
+def _curves(page: _Page, brief: Brief, lang: str, columns: int) -> None:
+    """Small multiples: each block's signing and sealing curve against its 100-day line."""
+    top = _section(page, t("brief.curves", lang))
+    sealed = f"■ {label('stage', 'sealed', lang)}"
+    page.text(page.width - MARGIN, top + 8, sealed, 28, color=theme.RATE_COLOURS["sealed"], ha="right")
+    page.text(page.width - MARGIN - text_width(sealed, 28) - 20, top + 8, f"■ {label('stage', 'signed', lang)}", 28,
+              color=theme.RATE_COLOURS["signed"], ha="right")
+    gap = 30
+    w = (page.width - 2 * MARGIN - gap * (columns - 1)) / columns
+    title_px = 30 if columns <= 2 else 26
+    h = w * 0.62
+    for i, line in enumerate(brief.blocks):
+        col = i % columns
+        x = MARGIN + col * (w + gap)
+        if col == 0 and i:
+            page.y += h + title_px + 60
+        page.text(x, page.y, fit(line.name, title_px, w), title_px, bold=True)
+        page.axes(x + 74, page.y + title_px + 18, w - 84, h, _curve_painter(brief, line, lang))
+    if brief.blocks:
+        page.y += h + title_px + 70
 
 
 def _team_row(page: _Page, row: TeamLine, lang: str, *, laggard: bool) -> None:
     y = page.y
-    page.text(MARGIN, y, str(row.rank), 28, bold=True, color=theme.LAGGARD if laggard else INK)
-    page.text(MARGIN + 60, y, fit(row.team, 28, 330), 28, bold=True)
-    page.text(MARGIN + 510, y, pct(row.sealed_rate), 28, ha="right")
+    page.text(MARGIN, y, str(row.rank), 32, bold=True, color=theme.LAGGARD if laggard else INK)
+    page.text(MARGIN + 64, y, fit(row.team, 32, 380), 32, bold=True)
+    page.text(MARGIN + 600, y, pct(row.sealed_rate), 32, ha="right")
     if laggard:
         text = teams.laggard_reason(row.laggard_reasons, row.days_since_gain, row.rate_gap, lang)
         colour = theme.LAGGARD
@@ -314,28 +345,28 @@ def _team_row(page: _Page, row: TeamLine, lang: str, *, laggard: bool) -> None:
         text, colour = teams.team_status(row, lang)
         colour = colour if text else MUTED
         text = text or row.block
-    lines = wrap(text, 24, page.width - 2 * MARGIN - 540)
+    lines = wrap(text, 28, page.width - 2 * MARGIN - 630)
     for i, part in enumerate(lines):
-        page.text(MARGIN + 540, y + 3 + i * 32, part, 24, color=colour)
-    page.y += max(46, 32 * len(lines) + 14)
+        page.text(MARGIN + 630, y + 4 + i * 38, part, 28, color=colour)
+    page.y += max(54, 38 * len(lines) + 16)
 
 
 def _teams(page: _Page, brief: Brief, lang: str) -> None:
     _section(page, t("brief.teams", lang))
-    page.text(MARGIN, page.y, t("teams.top", lang), 26, color=theme.GAIN_UP, bold=True)
-    page.y += 42
+    page.text(MARGIN, page.y, t("teams.top", lang), 30, color=theme.GAIN_UP, bold=True)
+    page.y += 48
     for row in brief.top:
         _team_row(page, row, lang, laggard=False)
-    page.y += 8
+    page.y += 10
     if brief.laggards:
-        page.text(MARGIN, page.y, f"⚠ {t('teams.bottom', lang)} · {len(brief.laggards)}", 26, color=theme.LAGGARD, bold=True)
-        page.y += 42
+        page.text(MARGIN, page.y, f"⚠ {t('teams.bottom', lang)} · {len(brief.laggards)}", 30, color=theme.LAGGARD, bold=True)
+        page.y += 48
         for row in brief.laggards:
             _team_row(page, row, lang, laggard=True)
     else:
-        page.text(MARGIN, page.y, t("brief.no_laggards", lang), 26, color=MUTED)
-        page.y += 46
-    page.y += 16
+        page.text(MARGIN, page.y, t("brief.no_laggards", lang), 30, color=MUTED)
+        page.y += 52
+    page.y += 18
 
 
 def event_text(event: Event, lang: str) -> str:
@@ -350,13 +381,13 @@ def event_text(event: Event, lang: str) -> str:
 def _events(page: _Page, brief: Brief, lang: str) -> None:
     _section(page, t("brief.events", lang))
     if not brief.events:
-        page.text(MARGIN, page.y, t("brief.no_events", lang), 26, color=MUTED)
-        page.y += 46
+        page.text(MARGIN, page.y, t("brief.no_events", lang), 30, color=MUTED)
+        page.y += 52
     for event in brief.events:
-        for i, part in enumerate(wrap(event_text(event, lang), 26, page.width - 2 * MARGIN - 30)):
-            page.text(MARGIN + (30 if i else 0), page.y, ("• " if i == 0 else "") + part, 26)
-            page.y += 38
-    page.y += 16
+        for i, part in enumerate(wrap(event_text(event, lang), 30, page.width - 2 * MARGIN - 34)):
+            page.text(MARGIN + (34 if i else 0), page.y, ("• " if i == 0 else "") + part, 30)
+            page.y += 44
+    page.y += 18
 
 
 def freshness_line(brief: Brief, lang: str) -> str:
@@ -367,19 +398,26 @@ def freshness_line(brief: Brief, lang: str) -> str:
 
 def _footer(page: _Page, brief: Brief, lang: str) -> None:
     page.rect(MARGIN, page.y, page.width - 2 * MARGIN, 1.5, RULE)
-    page.y += 14
-    page.text(MARGIN, page.y, fit(freshness_line(brief, lang), 22, page.width - 2 * MARGIN), 22, color=MUTED)
-    page.y += 34
-    page.text(MARGIN, page.y, t("brief.footer", lang), 22, color=MUTED)
-    page.y += 50
+    page.y += 16
+    page.text(MARGIN, page.y, fit(freshness_line(brief, lang), 26, page.width - 2 * MARGIN), 26, color=MUTED)
+    page.y += 40
+    page.text(MARGIN, page.y, t("brief.footer", lang), 26, color=MUTED)
+    page.y += 56
 
 
-def layout(brief: Brief, lang: str = "zh") -> _Page:
-    """The brief as drawing operations in PNG pixels (height in ``.y``)."""
-    page = _Page()
+def layout(brief: Brief, lang: str = "zh", *, width: float = PNG_WIDTH, curve_columns: int = 2) -> _Page:
+    """The brief as drawing operations in layout units (PNG pixels; height in ``.y``).
+
+    The phone picture is one column, ``width`` 1080. The A4 page is drawn
+    :data:`WIDE` or wider: tiles four across, blocks two across and
+    ``curve_columns`` small multiples a row, so one page holds it all at a
+    readable size.
+    """
+    page = _Page(width=width)
     _header(page, brief, lang)
     _tiles(page, brief, lang)
     _blocks(page, brief, lang)
+    _curves(page, brief, lang, curve_columns)
     _teams(page, brief, lang)
     _events(page, brief, lang)
     _footer(page, brief, lang)
@@ -433,7 +471,7 @@ def brief_png(brief: Brief, lang: str = "zh") -> bytes:
 
 def brief_pdf(brief: Brief, lang: str = "zh") -> bytes:
     """The brief on one A4 portrait page, scaled to fit; text is real (embedded CJK subset, selectable)."""
-    page = layout(brief, lang)
+    page = layout(brief, lang, width=WIDE, curve_columns=max(2, min(4, len(brief.blocks))))
     margin = 18.0
     scale = min((A4_POINTS[0] - 2 * margin) / page.width, (A4_POINTS[1] - 2 * margin) / page.y)
     offset = ((A4_POINTS[0] - page.width * scale) / 2, margin)
