@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -75,6 +76,10 @@ MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+#: matplotlib is not thread-safe and Streamlit renders sessions in threads: one drawing at a time.
+_RENDER_LOCK = threading.Lock()
 
 
 class FontMissing(RuntimeError):
@@ -462,10 +467,11 @@ def brief_png(brief: Brief, lang: str = "zh") -> bytes:
     page = layout(brief, lang)
     dpi = 100
     size = (page.width * 72 / dpi, page.y * 72 / dpi)  # points
-    fig = Figure(figsize=(page.width / dpi, page.y / dpi), dpi=dpi, facecolor="#ffffff")
-    page.realise(fig, scale=72 / dpi, offset=(0, 0), size=size)
     buf = io.BytesIO()
-    FigureCanvasAgg(fig).print_png(buf, metadata={"Software": "Campaign Board"})
+    with _RENDER_LOCK:
+        fig = Figure(figsize=(page.width / dpi, page.y / dpi), dpi=dpi, facecolor="#ffffff")
+        page.realise(fig, scale=72 / dpi, offset=(0, 0), size=size)
+        FigureCanvasAgg(fig).print_png(buf, metadata={"Software": "Campaign Board"})
     return buf.getvalue()
 
 
@@ -475,10 +481,13 @@ def brief_pdf(brief: Brief, lang: str = "zh") -> bytes:
     margin = 18.0
     scale = min((A4_POINTS[0] - 2 * margin) / page.width, (A4_POINTS[1] - 2 * margin) / page.y)
     offset = ((A4_POINTS[0] - page.width * scale) / 2, margin)
-    fig = Figure(figsize=(A4_POINTS[0] / 72, A4_POINTS[1] / 72), facecolor="#ffffff")
-    page.realise(fig, scale=scale, offset=offset, size=A4_POINTS)
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "pdf.compression": 6}):
+    with _RENDER_LOCK:
+        # Type 42: the font embedded as a CID font with a ToUnicode map, so the text is real text
+        # (the default, Type 3, draws characters beyond the first 256 as pictures).
+        matplotlib.rcParams["pdf.fonttype"] = 42
+        fig = Figure(figsize=(A4_POINTS[0] / 72, A4_POINTS[1] / 72), facecolor="#ffffff")
+        page.realise(fig, scale=scale, offset=offset, size=A4_POINTS)
         FigureCanvasPdf(fig).print_pdf(buf, metadata={"Title": t("brief.title", lang) + " " + brief.asof.isoformat(),
                                                       "Creator": "Campaign Board"})
     return buf.getvalue()
