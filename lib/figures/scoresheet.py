@@ -156,20 +156,22 @@ def scoresheet_xlsx(
     for line in teams.scoring_rule_lines(scoring, lang):
         notes.append([neutralise(line)])
     notes.column_dimensions["A"].width = 120
+    _print_setup(notes, title_rows=None)
 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _print_setup(ws: Any) -> None:
+def _print_setup(ws: Any, *, title_rows: str | None = "2:2") -> None:
     """Print as the assessment group hands it round: A4 landscape, one page wide, header row on every page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0  # as many pages down as the teams need
-    ws.print_title_rows = "2:2"
+    if title_rows:
+        ws.print_title_rows = title_rows
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.oddFooter.center.text = "&P / &N"
