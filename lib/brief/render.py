@@ -54,6 +54,9 @@ PNG_MAX_BYTES = 1_500_000
 #: A4 portrait in PDF points.
 A4_POINTS = (595.28, 841.89)
 CJK_FAMILY = "Noto Sans CJK SC"
+#: Shaping language of every text: one set of glyphs (a run of digits shaped as Han or as Latin would
+#: otherwise pick different digit glyphs, and the PDF embed the font twice).
+LANGUAGE = "zh-Hans"
 #: Where Debian's fonts-noto-cjk puts the fonts (matplotlib's own scan finds them too).
 CJK_FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -151,7 +154,7 @@ class _Page:
     def text(self, x: float, y: float, s: str, px: float, *, color: str = INK, bold: bool = False, ha: str = "left") -> None:
         def draw(fig: Figure, at: Callable[..., Any]) -> None:
             fx, fy, k = at(x, y)
-            fig.text(fx, fy, s, fontproperties=_font(px * k, bold), color=color, ha=ha, va="top")
+            fig.text(fx, fy, s, fontproperties=_font(px * k, bold), color=color, ha=ha, va="top", language=LANGUAGE)
         self.ops.append(draw)
 
     def rect(self, x: float, y: float, w: float, h: float, color: str) -> None:
