@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``open``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``open``, ``brief``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map", "pages", "ingest", "open")
+BENCHMARKS = ("map", "pages", "ingest", "open", "brief")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,9 @@ SCORESHEET_COLUMNS: list[tuple[str, str, str]] = [
     ("teams.col.finish_day", "finish_day", "int"),
 ]
 
+#: Background of a 后进 laggard's row (the board's laggard red, light).
+LAGGARD_FILL = "FDE7E7"
+
 #: Excel number formats by column kind (rank change shows ▲2 / ▼1 / – as on screen).
 NUMBER_FORMATS = {"int": "0", "rate": "0.00%", "score": "0.00", "date": "yyyy-mm-dd", "change": '"▲"0;"▼"0;"–"'}
 
@@ -102,7 +105,9 @@ def scoresheet_xlsx(
 ) -> bytes:
     """The 成绩单 workbook: title row with the as-of day, frozen header row, number formats, widths.
 
-    A second sheet states the ranking and laggard rules in force.
+    Laggard rows are highlighted; the sheet prints A4 landscape, fit to one
+    page wide, with the header row repeated on every page. A second sheet
+    states the ranking and laggard rules in force.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -124,10 +129,13 @@ def scoresheet_xlsx(
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     laggard_font = Font(color="C62828", bold=True)
+    laggard_fill = PatternFill("solid", fgColor=LAGGARD_FILL)
     flag_col = next(i for i, (_, col, _) in enumerate(SCORESHEET_COLUMNS) if col == "laggard")
     for row in rows:
         ws.append(row)
         if row[flag_col]:
+            for cell in ws[ws.max_row]:
+                cell.fill = laggard_fill
             for cell in ws[ws.max_row][flag_col:flag_col + 2]:
                 cell.font = laggard_font
     for i, (_, _, kind) in enumerate(SCORESHEET_COLUMNS, start=1):
@@ -140,6 +148,7 @@ def scoresheet_xlsx(
         ws.column_dimensions[letter].width = min(60, max(8, max(_display_width(x) for x in texts) + 2))
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{get_column_letter(len(headers))}{max(ws.max_row, 2)}"
+    _print_setup(ws)
 
     notes = wb.create_sheet(t("teams.rule_title", lang))
     notes.append([neutralise(scoresheet_title(asof, day_n, lang))])
@@ -147,10 +156,25 @@ def scoresheet_xlsx(
     for line in teams.scoring_rule_lines(scoring, lang):
         notes.append([neutralise(line)])
     notes.column_dimensions["A"].width = 120
+    _print_setup(notes, title_rows=None)
 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _print_setup(ws: Any, *, title_rows: str | None = "2:2") -> None:
+    """Print as the assessment group hands it round: A4 landscape, one page wide, header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the teams need
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def _shown(value: Any, kind: str) -> str:

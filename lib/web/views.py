@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, metrics, store
+from lib import assets, brief, metrics, store
+from lib.brief import render as brief_render
 from lib.figures import overview, parcel_map, progress
 from lib.store import snapshot
 from lib.web.state import Filters
@@ -285,3 +286,39 @@ def day_number(filters: Filters) -> int:
     """The campaign's day N on the filters' as-of day."""
     first = load_campaign().first_day
     return metrics.day_number(first, filters.asof) if first else 0
+
+
+# ------------------------------------------------------------------ the daily brief
+
+#: The renderer's "no CJK font" error and file names, for the brief page.
+FontMissing = brief_render.FontMissing
+BRIEF_MIME = brief_render.MIME
+brief_file_name = brief_render.file_name
+brief_text = brief_render.brief_text
+
+BriefKey = tuple[str, int, date, Scope, metrics.Scoring]
+
+
+def brief_key(filters: Filters, scoring: metrics.Scoring) -> BriefKey:
+    """The cache key of a brief: database URL, data version, as-of day, scope, scoring."""
+    k = key(filters)
+    return k.url, k.version, k.asof, k.scope, scoring
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _last_import(url: str, version: int) -> datetime | None:
+    return brief.last_import_time(store.list_batches(store.get_engine(url)))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def brief_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> brief.Brief:
+    """:func:`lib.brief.brief_data` for one day and scope, with the last import time (freshness line)."""
+    return brief.brief_data(load_campaign(url), asof, dict(scope), scoring=scoring, last_import=_last_import(url, version))
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def brief_file(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring, lang: str, ext: str) -> bytes:
+    """One file of the brief (``png``, ``pdf`` or ``xlsx``), rendered once per view and language."""
+    view = brief_view(url, version, asof, scope, scoring)
+    render = {"png": brief_render.brief_png, "pdf": brief_render.brief_pdf, "xlsx": brief_render.brief_xlsx}[ext]
+    return render(view, lang)
