@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``forecast``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map", "pages", "ingest")
+BENCHMARKS = ("map", "pages", "ingest", "forecast")
 
 
 def main(argv: list[str] | None = None) -> int:
