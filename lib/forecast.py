@@ -64,10 +64,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from lib.metrics import pace_window, required_pace
 from lib.schema import STAGES
 
-#: Days over which the pace is averaged (DESIGN.md: "the last 7 days").
-PACE_DAYS = 7
 #: Days of recent gains resampled for the band (fewer for a younger series).
 WINDOW_DAYS = 14
 #: Consecutive days resampled together (circular block bootstrap).
@@ -137,7 +136,7 @@ class Forecast:
         remaining: ``total - done``.
         pace_7d: Mean daily gain over the 7 days ``asof-6 .. asof``.
         required_pace: Daily pace that finishes on the deadline, see
-            :func:`required_daily_pace` (None once the deadline has passed
+            :func:`lib.metrics.required_pace` (None once the deadline has passed
             with households remaining).
         finish_p10: Optimistic finish: 10 % of simulated paths finish by it.
         finish_p50: Median finish.
@@ -167,36 +166,6 @@ class Forecast:
     n_sims: int
     seed: int
     horizon_days: int
-
-
-def required_daily_pace(remaining: int, asof: date, deadline: date) -> float | None:
-    """Households per day needed from tomorrow on to finish by the deadline.
-
-    ``remaining / (deadline - asof).days``: the as-of day counts as used, so
-    on the deadline itself no days are left. Uses nothing outside the
-    standard library, so it can move to ``lib.metrics`` as it is.
-
-    Args:
-        remaining: Households still to reach the stage (>= 0).
-        asof: The as-of day.
-        deadline: The last day of the campaign (day 100).
-
-    Returns:
-        The required pace; ``0.0`` when nothing remains; None when households
-        remain but no days are left — no pace can make the deadline any more
-        (None rather than ``math.inf``, so a table shows a blank, not "inf").
-
-    Raises:
-        ValueError: If ``remaining`` is negative.
-    """
-    if remaining < 0:
-        raise ValueError(f"remaining must be >= 0, got {remaining}")
-    if remaining == 0:
-        return 0.0
-    days_left = (deadline - asof).days
-    if days_left <= 0:
-        return None
-    return remaining / days_left
 
 
 def forecast_finish(
@@ -257,7 +226,7 @@ def forecast_finish(
             done=done,
             remaining=total - done,
             pace_7d=pace,
-            required_pace=required_daily_pace(total - done, asof_day, deadline_day),
+            required_pace=required_pace(total - done, deadline_day, asof_day),
             finish_p10=dates.get("p10"),
             finish_p50=dates.get("p50"),
             finish_p90=dates.get("p90"),
@@ -282,8 +251,7 @@ def forecast_finish(
     done = int(counts[-1])
     if done > total:
         raise ValueError(f"cumulative count {done} on {asof_day} exceeds total {total}")
-    # As lib.metrics.pace: a block younger than 7 days divides by its own age.
-    pace_days = min(PACE_DAYS, asof_n - start + 1)
+    pace_days = pace_window(_to_date(start), asof_day)  # the one definition (lib.metrics)
     pace = (done - int(_count_on(days, counts, asof_n - pace_days))) / pace_days
 
     if total == 0 or done == 0:
@@ -807,3 +775,19 @@ def hold_not_before(
     if signed_status == STATUS_FINISHED:
         return sealed
     return None
+
+
+def status_for(p50: date | None, p90: date | None, deadline: date, asof: date) -> str:
+    """The status of a projected finish against the deadline (None = beyond the horizon).
+
+    ``on_track`` when P90 <= deadline, ``at_risk`` when P50 <= deadline < P90,
+    ``late`` when P50 > deadline — always once the deadline has passed with
+    households remaining.
+    """
+    if asof >= deadline:
+        return STATUS_LATE
+    if p90 is not None and p90 <= deadline:
+        return STATUS_ON_TRACK
+    if p50 is not None and p50 <= deadline:
+        return STATUS_AT_RISK
+    return STATUS_LATE

@@ -36,6 +36,7 @@ class BlockView:
     table: pd.DataFrame
     forecasts: pd.DataFrame
     team_records: pd.DataFrame
+    outlooks: pd.Series
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class CurvesView:
     table: pd.DataFrame
     forecasts: pd.DataFrame
     paths: pd.DataFrame
+    backtest: Any
 
 
 def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
@@ -53,17 +55,42 @@ def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
     return campaign, metrics.filter_households(campaign.households, **dict(scope))
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def forecast_history(url: str, version: int, scope: Scope) -> pd.DataFrame:
+    """Every past day's raw forecast for the scope (:func:`lib.backtest.forecast_history`), once per data version.
+
+    Each row depends on its own day's data only, so one history up to the
+    last day with data serves the forecast and back-test of every as-of day.
+    """
+    from lib import backtest
+
+    campaign, households = _scoped(url, scope)
+    last = campaign.last_data_day
+    if last is None or households.empty:
+        return backtest.forecast_history(households.iloc[:0], campaign.blocks, date.min)
+    return backtest.forecast_history(households, campaign.blocks, last)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def forecast_view(url: str, version: int, asof: date, scope: Scope) -> metrics.ForecastResult:
+    """The one forecast of a view (data version, as-of day, scope): table, whiskers, bands, outlook and back-test."""
+    campaign, households = _scoped(url, scope)
+    return metrics.forecast_result(households, campaign.blocks, asof, history=forecast_history(url, version, scope))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def block_view(url: str, version: int, asof: date, scope: Scope) -> BlockView:
-    """The overview's numbers: KPIs, one row per block, forecast flags (no bands)."""
+    """The overview's numbers: KPIs, one row per block, forecast flags (from :func:`forecast_view`)."""
     campaign, households = _scoped(url, scope)
-    forecasts, _ = metrics.block_forecasts(households, campaign.blocks, asof, with_paths=False)
+    forecasts = forecast_view(url, version, asof, scope).forecasts
+    table = metrics.block_table(households, campaign.blocks, asof)
     return BlockView(
         households=len(households),
         kpis=metrics.campaign_kpis(households, campaign.blocks, asof),
-        table=metrics.block_table(households, campaign.blocks, asof),
+        table=table,
         forecasts=forecasts,
         team_records=metrics.team_full_days(households, campaign.teams, campaign.blocks, asof),
+        outlooks=metrics.block_outlooks(table, forecasts),
     )
 
 
@@ -77,12 +104,13 @@ def rate_bars(url: str, version: int, asof: date, scope: Scope, lang: str, scree
 def curves_view(url: str, version: int, asof: date, scope: Scope) -> CurvesView:
     """The curves page's numbers: daily progress, block rows, forecasts with bands."""
     campaign, households = _scoped(url, scope)
-    forecasts, paths = metrics.block_forecasts(households, campaign.blocks, asof)
+    result = forecast_view(url, version, asof, scope)
     return CurvesView(
         daily=metrics.daily_progress(households, campaign.blocks, asof),
         table=metrics.block_table(households, campaign.blocks, asof),
-        forecasts=forecasts,
-        paths=paths,
+        forecasts=result.forecasts,
+        paths=result.paths,
+        backtest=result.backtest,
     )
 
 
@@ -93,7 +121,8 @@ def curve_figures(
     """The curves page's charts; plotly's validation is costly, so they are cached per view too."""
     view = curves_view(url, version, asof, scope)
     blocks = store.load_campaign(url).blocks
-    return figures.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
+    return figures.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths,
+                                   forecasts=view.forecasts)
 
 
 @dataclass(frozen=True)
