@@ -662,9 +662,9 @@ QUANTILE_COEFFICIENTS: tuple[tuple[float, ...], ...] = (
 # stall_restart: in-sample band 0.754, below P50 0.349
 #: The models' band (P10, P90 around P50, in log days) is scaled by this before the campaign's own shift:
 #: fitted at 10 / 90 % in-sample, it held the finish slightly more often than 80 % on held-out seeds.
-BAND_SCALE = 1.0
+BAND_SCALE = 0.95
 #: Weight of the prior (no shift), in block-stages: a campaign's own past moves the band as its outcomes accumulate.
-PRIOR_TRAJECTORIES = 12.0
+PRIOR_TRAJECTORIES = 30.0
 
 
 #: Names of the signals the quantile models read (see :func:`signals`).
