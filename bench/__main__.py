@@ -1,11 +1,11 @@
-"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``open``, ``brief``)."""
+"""``python -m bench <name> [options]``: run one benchmark (``map``, ``pages``, ``ingest``, ``open``, ``brief``, ``forecast``)."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = ("map", "pages", "ingest", "open", "brief")
+BENCHMARKS = ("map", "pages", "ingest", "open", "brief", "forecast")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,8 +7,11 @@ is recomputed exactly as it stood.
 
 - day N of a block = (as_of − launch_date).days + 1
 - signing rate = households signed on or before as_of ÷ households in scope
-- pace = mean daily gain over the 7 days ending on as_of
+- pace = mean daily gain over the 7 days ending on as_of; a block younger
+  than 7 days: over the days since its launch (:func:`pace_window`)
 - required pace = remaining ÷ days left until the deadline
+- display rounding is half up (四舍五入), once, at display (lib.i18n);
+  nothing here rounds a rate, pace or gap
 """
 
 from __future__ import annotations
@@ -21,25 +24,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from lib import forecast, schema
+from lib import backtest, forecast, schema
+from lib.days import PACE_WINDOW_DAYS, day_number, days_left, pace_window, required_pace
 
-PACE_WINDOW_DAYS = 7
 RATE_STAGES: tuple[str, ...] = ("signed", "sealed")
 
 
 def ts(day: date) -> pd.Timestamp:
     """A calendar day as the Timestamp the ``date_<stage>`` columns compare with."""
     return pd.Timestamp(day)
-
-
-def day_number(launch: date, asof: date) -> int:
-    """Day N of a campaign that launched on ``launch`` (launch day = day 1)."""
-    return (asof - launch).days + 1
-
-
-def days_left(deadline: date, asof: date) -> int:
-    """Whole days after ``asof`` up to and including the deadline (0 on the deadline)."""
-    return (deadline - asof).days
 
 
 def filter_households(
@@ -105,24 +98,10 @@ def gained_between(households: pd.DataFrame, stage: str, first: date, last: date
 
 
 def pace(households: pd.DataFrame, stage: str, asof: date, launch: date | None = None) -> float:
-    """Mean daily gain over the 7 days ending on ``asof``.
-
-    A block younger than 7 days divides by its own age, so its first week is
-    not understated.
-    """
-    window = PACE_WINDOW_DAYS
-    if launch is not None:
-        window = max(1, min(window, day_number(launch, asof)))
+    """Mean daily gain over the :func:`pace_window` ending on ``asof`` (7 days, or since launch when younger)."""
+    window = pace_window(launch, asof)
     first = asof - timedelta(days=window - 1)
     return gained_between(households, stage, first, asof) / window
-
-
-def required_pace(remaining: int, deadline: date, asof: date) -> float | None:
-    """Daily gain needed to finish by the deadline; None once it has passed with work left."""
-    if remaining <= 0:
-        return 0.0
-    left = days_left(deadline, asof)
-    return remaining / left if left > 0 else None
 
 
 def projected_finish(remaining: int, daily_pace: float, asof: date) -> date | None:
@@ -146,7 +125,14 @@ def first_full_day(households: pd.DataFrame, stage: str, asof: date) -> date | N
 
 @dataclass(frozen=True)
 class Kpis:
-    """The overview's headline tiles for one scope and day."""
+    """The overview's headline tiles for one scope and day.
+
+    ``day_n``, ``days_left`` and ``deadline`` count from ``launch``: the one
+    block's own launch when the scope holds a single block
+    (``single_block``), else the earliest launch among the blocks in scope
+    (the campaign's, when all are). ``started`` is False before that launch
+    (the tiles then say 未启动 and the launch date, never a day 0 or below).
+    """
 
     households: int
     signed: int
@@ -158,12 +144,18 @@ class Kpis:
     day_n: int
     days_left: int
     deadline: date
+    launch: date
+    single_block: bool
+    started: bool
 
 
 def campaign_kpis(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> Kpis:
-    """Headline figures; day N counts from the earliest block launch."""
-    launch = min(blocks["launch_date"]) if not blocks.empty else asof
-    deadline = schema.deadline_for(launch)
+    """Headline figures; day N counts from the launch of the blocks in scope (see :class:`Kpis`)."""
+    in_scope = blocks[blocks["block_id"].isin(households["block_id"].unique())] if not households.empty else blocks.iloc[:0]
+    shown = in_scope if not in_scope.empty else blocks
+    launch = min(shown["launch_date"]) if not shown.empty else asof
+    single = len(in_scope) == 1
+    deadline = in_scope["deadline"].iloc[0] if single and "deadline" in in_scope else schema.deadline_for(launch)
     signed = int(reached(households, "signed", asof).sum())
     sealed = int(reached(households, "sealed", asof).sum())
     total = len(households)
@@ -178,6 +170,9 @@ def campaign_kpis(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) ->
         day_n=day_number(launch, asof),
         days_left=days_left(deadline, asof),
         deadline=deadline,
+        launch=launch,
+        single_block=single,
+        started=asof >= launch,
     )
 
 
@@ -217,8 +212,7 @@ def block_table(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> p
     if households.empty or present.empty:
         return schema.empty_frame(BLOCK_TABLE_COLUMNS)
     launch = dict(zip(present["block_id"], present["launch_date"], strict=True))
-    # The pace window is the last 7 days, or the block's own age when younger.
-    windows = {b: max(1, min(PACE_WINDOW_DAYS, day_number(d, asof))) for b, d in launch.items()}
+    windows = {b: pace_window(d, asof) for b, d in launch.items()}
     window_start = households["block_id"].map({b: ts(asof) - pd.Timedelta(days=w - 1) for b, w in windows.items()})
     counts = {stage: _stage_counts(households, "block_id", stage, asof, window_start) for stage in RATE_STAGES}
     rows = []
@@ -340,8 +334,8 @@ class Scoring:
 
     Teams rank by score (higher first); equal scores are separated by the
     finish day (a team that sealed everything in fewer days of its block ranks
-    first), then by the 7-day sealing gain; teams equal on all three share a
-    rank (1, 2, 2, 4).
+    first), then — between unfinished teams only — by the 7-day sealing
+    gain; teams equal on all that share a rank (1, 2, 2, 4).
 
     A team with households left, whose block has launched, is a laggard when
     - ``stalled``: no household sealed for ``stall_days`` days or more (not
@@ -413,14 +407,18 @@ def team_score(sealed_rate: pd.Series, signed_rate: pd.Series, recent_share: pd.
 def rank_teams(score: pd.Series, finish_day: pd.Series, gain_7d: pd.Series) -> pd.Series:
     """Competition ranks (1, 2, 2, 4): score high first, then finish day early, then 7-day gain high.
 
-    A missing finish day (not finished) sorts after every finish day.
+    A missing finish day (not finished) sorts after every finish day. The
+    7-day gain breaks ties only between unfinished teams: a finished team's
+    place is decided by its finish day, so it does not drop a place when
+    its finishing days leave the 7-day window while nothing happens.
     """
     if score.empty:
         return pd.Series(dtype="int64", index=score.index)
+    finish = finish_day.astype("float64")
     key = pd.DataFrame({
         "score": -score.astype("float64"),
-        "finish": finish_day.astype("float64").fillna(math.inf),
-        "gain": -gain_7d.astype("float64"),
+        "finish": finish.fillna(math.inf),
+        "gain": (-gain_7d.astype("float64")).where(finish.isna(), 0.0),
     }, index=score.index)
     order = key.sort_values(["score", "finish", "gain"], kind="stable")
     distinct = order.ne(order.shift()).any(axis=1)
@@ -504,7 +502,7 @@ def team_board(
     in_blocks = scored[scored["block_id"].isin(board["block_id"].unique())]
     block_rate = reached(in_blocks, GAIN_STAGE, asof).groupby(in_blocks["block_id"]).mean()
     board["block_rate"] = board["block_id"].map(block_rate).astype("float64")
-    board["rate_gap"] = ((board["block_rate"] - board["sealed_rate"]) * 100).round(2)
+    board["rate_gap"] = (board["block_rate"] - board["sealed_rate"]) * 100  # points, unrounded: rounded once at display
 
     started = board["day_n"].fillna(0) >= 1
     active = started & (board["remaining"] > 0)
@@ -601,28 +599,74 @@ FORECAST_COLUMNS = [
     "finish_p10", "finish_p50", "finish_p90", "finished_on", "status",
 ]
 FORECAST_PATH_COLUMNS = ["block_id", "stage", "date", "rate_p10", "rate_p50", "rate_p90"]
-#: Forecast statuses, worst first; a block's outlook is the worst of its stages.
+#: Every label :func:`outlook` can return, worst first; a block's outlook is the worst of its stages.
 OUTLOOK_ORDER: tuple[str, ...] = ("late", "stalled", "at_risk", "no_data", "on_track", "finished")
+#: The labels of :func:`block_outlooks`: :data:`OUTLOOK_ORDER` and ``not_started``.
+OUTLOOKS: tuple[str, ...] = (*OUTLOOK_ORDER, "not_started")
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """The one forecast of a view (data version, as-of day, scope), read by every page.
+
+    Attributes:
+        forecasts: :data:`FORECAST_COLUMNS`, one row per launched block and rate stage,
+            calibrated, sealing held not before signing.
+        paths: :data:`FORECAST_PATH_COLUMNS`, the bands drawn on the curves (each curve reaches
+            100 % on its row's P10 / P50 / P90 date).
+        backtest: How the forecasts of earlier days of this campaign fared (:func:`lib.backtest.backtest`).
+    """
+
+    forecasts: pd.DataFrame
+    paths: pd.DataFrame
+    backtest: object
+
+
+def forecast_result(
+    households: pd.DataFrame, blocks: pd.DataFrame, asof: date, *, history: pd.DataFrame | None = None,
+    n_sims: int = 2000, seed: int = 0, with_paths: bool = True,
+) -> ForecastResult:
+    """:func:`block_forecasts` and the back-test that says how far to trust it, from one history.
+
+    ``history`` is :func:`lib.backtest.forecast_history` of these households
+    up to at least ``asof - 1`` (computed when None); a page caches it per
+    data version and scope, since every row of it depends on its own day's
+    data only.
+    """
+    if history is None:
+        history = backtest.forecast_history(households, blocks, asof - timedelta(days=1))
+    forecasts, paths = block_forecasts(households, blocks, asof, history=history, n_sims=n_sims, seed=seed, with_paths=with_paths)
+    return ForecastResult(forecasts=forecasts, paths=paths, backtest=backtest.backtest(households, blocks, asof, history=history))
 
 
 def block_forecasts(
     households: pd.DataFrame, blocks: pd.DataFrame, asof: date, *, n_sims: int = 2000, seed: int = 0,
-    with_paths: bool = True,
+    with_paths: bool = True, history: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Finish forecasts per block and rate stage as of ``asof``, with their bands.
+    """Calibrated finish forecasts per block and rate stage as of ``asof``, with their bands.
 
     Each block's :func:`cumulative_by_day` from launch to ``asof`` goes to
-    :func:`lib.forecast.forecast_finish`, so nothing dated after ``asof``
-    enters: a past day's forecast is the one that day's meeting saw. Blocks
-    with no households in scope, or not launched by ``asof``, are left out.
+    :func:`lib.forecast.forecast_finish` (the bootstrap), whose P50 and the
+    block's standing go through the quantile models with the calibration
+    this campaign's past gives on ``asof``
+    (:func:`lib.backtest.calibration_on`; ``history`` is computed when None).
+    Nothing dated after ``asof`` enters: a past day's forecast is the one
+    that day's meeting saw. Sealing is held not before signing
+    (:func:`lib.forecast.hold_not_before`): while signing is stalled,
+    sealing is stalled too. Blocks with no households in scope, or not
+    launched by ``asof``, are left out.
 
     Returns:
         ``(forecasts, paths)``. ``forecasts`` has :data:`FORECAST_COLUMNS`, one
-        row per block and stage. ``paths`` has :data:`FORECAST_PATH_COLUMNS`:
+        row per block and stage; a percentile of None on a projected status is
+        beyond the horizon. ``paths`` has :data:`FORECAST_PATH_COLUMNS`:
         the P10/P50/P90 curves as shares of the block's households, from
-        ``asof`` to the P90 finish (no rows for a finished, stalled or
-        no-data stage).
+        ``asof`` to the P90 finish, each reaching 100 % on its date (no rows
+        for a finished, stalled or no-data stage).
     """
+    if history is None:
+        history = backtest.forecast_history(households, blocks, asof - timedelta(days=1))
+    calibration = backtest.calibration_on(history, households, blocks, asof)
     rows: list[dict[str, object]] = []
     paths: list[pd.DataFrame] = []
     by_block = {bid: g for bid, g in households.groupby("block_id", sort=False)}
@@ -630,50 +674,72 @@ def block_forecasts(
         hh = by_block.get(blk.block_id)
         if hh is None or hh.empty or asof < blk.launch_date:
             continue
-        signed_row: dict[str, object] | None = None
+        signed: tuple[str, tuple[float, float, float]] | None = None
         for stage in RATE_STAGES:
             cum = cumulative_by_day(hh, stage, blk.launch_date, asof)
             fc = forecast.forecast_finish(
                 cum, total=len(hh), asof=asof, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed
             )
-            row = {"block_id": blk.block_id, **{c: getattr(fc, c) for c in FORECAST_COLUMNS[1:]}}
+            offsets = (math.nan,) * 3
+            status = fc.status
+            if status in forecast.PROJECTED_STATUSES:
+                raw = math.inf if fc.finish_p50 is None else float((fc.finish_p50 - asof).days)
+                sig = forecast.signals(cum.to_numpy(), len(hh), stage == "sealed", raw)
+                offsets = calibration.offsets(sig)
             if stage == "signed":
-                signed_row = row
-            elif signed_row is not None:
-                _not_before(row, signed_row)
+                signed = (status, offsets)
+            elif signed is not None and status in forecast.PROJECTED_STATUSES:
+                held = forecast.hold_not_before(offsets, *signed)
+                if held is None:
+                    status, offsets = forecast.STATUS_STALLED, (math.nan,) * 3
+                else:
+                    offsets = held
+            row = {"block_id": blk.block_id, **{c: getattr(fc, c) for c in FORECAST_COLUMNS[1:]}}
+            row.update(finish_p10=None, finish_p50=None, finish_p90=None, status=status)
+            if status in forecast.PROJECTED_STATUSES:
+                p10, p50, p90 = (None if math.isinf(k) else asof + timedelta(days=int(k)) for k in offsets)
+                row.update(finish_p10=p10, finish_p50=p50, finish_p90=p90, status=forecast.status_for(p50, p90, blk.deadline, asof))
             rows.append(row)
-            if not with_paths:
-                continue
-            path = forecast.forecast_path(cum, fc)
-            if not path.empty:
-                paths.append(pd.DataFrame({
-                    "block_id": blk.block_id, "stage": stage, "date": path["date"],
-                    **{f"rate_{p}": path[p] / len(hh) for p in ("p10", "p50", "p90")},
-                }))
+            if with_paths and row["status"] in forecast.PROJECTED_STATUSES:
+                path = _band_path(cum, fc, offsets, len(hh))
+                paths.append(pd.DataFrame({"block_id": blk.block_id, "stage": stage, **path}))
     forecasts = pd.DataFrame(rows, columns=FORECAST_COLUMNS) if rows else schema.empty_frame(FORECAST_COLUMNS)
     bands = pd.concat(paths, ignore_index=True)[FORECAST_PATH_COLUMNS] if paths else schema.empty_frame(FORECAST_PATH_COLUMNS)
     return forecasts, bands
 
 
-def _not_before(sealed: dict[str, object], signed: dict[str, object]) -> None:
-    """A household is sealed only after it signs: no sealing percentile before signing's.
+def _band_path(cum: pd.Series, fc: object, offsets: tuple[float, float, float], total: int) -> dict[str, object]:
+    """The drawn band: the bootstrap's P50 curve, stretched so each curve reaches ``total`` on its offset.
 
-    The two stages are simulated independently, so on a young block sealing
-    could otherwise be projected to finish first.
+    The shape (a fast start, a slow tail) is the simulation's; where it
+    ends is the calibrated date, so the chart and the table say the same.
+    A curve past the horizon rises over the whole horizon without reaching
+    100 %.
     """
-    for key in ("finish_p10", "finish_p50", "finish_p90"):
-        a, b = sealed[key], signed[key]
-        if signed["finished_on"] is None and b is None:
-            sealed[key] = None  # signing beyond the horizon: so is sealing
-        elif a is not None and b is not None and a < b:  # type: ignore[operator]
-            sealed[key] = b
+    done = int(cum.iloc[-1])
+    finite = [k for k in offsets if not math.isinf(k)]
+    last = int(max(finite)) if len(finite) == 3 else int(forecast.HORIZON_CAP_DAYS)
+    t = np.arange(last + 1, dtype=float)
+    shape_x, shape_y = np.array([0.0, 1.0]), np.array([0.0, 1.0])
+    raw = forecast.forecast_path(cum, fc) if fc.status in forecast.PROJECTED_STATUSES else pd.DataFrame()  # type: ignore[attr-defined]
+    if not raw.empty and raw["p50"].iloc[-1] >= total and total > done:
+        reach = int(np.argmax(raw["p50"].to_numpy() >= total))
+        if reach > 0:
+            shape_x = np.arange(reach + 1) / reach
+            shape_y = (raw["p50"].to_numpy()[: reach + 1] - done) / (total - done)
+    out: dict[str, object] = {"date": pd.date_range(pd.Timestamp(fc.asof), periods=last + 1, freq="D")}  # type: ignore[attr-defined]
+    for name, k in zip(("rate_p10", "rate_p50", "rate_p90"), offsets, strict=True):
+        span = forecast.HORIZON_CAP_DAYS * 1.25 if math.isinf(k) else k
+        share = np.interp(t / span, shape_x, shape_y, right=1.0)
+        out[name] = (done + (total - done) * share) / total
+    return out
 
 
 def block_outlooks(table: pd.DataFrame, forecasts: pd.DataFrame) -> pd.Series:
-    """Each block's forecast flag (the worst of its stages), by block id.
+    """Each block's outlook label (:data:`OUTLOOKS`), by block id: the one rule every page shows.
 
-    The one "are we on track?" answer: the overview and the curves page both
-    show it. A block not launched on the as-of day is ``not_started``.
+    A block not launched on the as-of day is ``not_started``; otherwise
+    :func:`outlook` of its stages' statuses.
     """
     by_block = forecasts.groupby("block_id")["status"].agg(list) if not forecasts.empty else pd.Series(dtype=object)
     flags = {
@@ -684,7 +750,14 @@ def block_outlooks(table: pd.DataFrame, forecasts: pd.DataFrame) -> pd.Series:
 
 
 def outlook(statuses: Sequence[str]) -> str:
-    """A block's forecast flag: the worst of its stages' statuses (:data:`OUTLOOK_ORDER`)."""
+    """A block's outlook: the worst of its stages' statuses (:data:`OUTLOOK_ORDER`).
+
+    The statuses come from :func:`block_forecasts`, whose dates they agree
+    with by construction: ``late`` when a shown P50 is past the deadline
+    (or beyond the horizon), ``stalled`` only for a stage shown without a
+    date (no gain in 7 days; sealing too while signing is stalled), so
+    停滞 never stands beside a date that says otherwise.
+    """
     known = [s for s in statuses if s in OUTLOOK_ORDER]
     if not known:
         return "no_data"

@@ -16,7 +16,7 @@ def test_brief_page_offers_three_files_and_previews_the_day(open_page):
     assert len(at.get("image")) == 1
     text = _text(at)
     assert text.startswith("【攻坚看板 · 日报】2023-11-07 · 攻坚第 53 天 / 共 100 天 · 剩余 47 天")
-    assert "状元地块：签约率 97.20% · 封房率 93.60% · 有风险" in text
+    assert "状元地块：签约率 97.20% · 封房率 93.60% · 可按期 · 预计 11-25 封完 (P50)" in text
     assert "汽车南站及周边地块：签约率 100.00% · 封房率 99.41%" in text
     assert "雁塔二地块：签约率 100.00% · 封房率 100.00% · ✓ 第 33 天签约、封房双 100%" in text
     assert "13. 汽车南站党员突击队 96.43%：连续 6 天无新增封房" in text

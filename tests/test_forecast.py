@@ -19,8 +19,8 @@ from lib.forecast import (
     Forecast,
     forecast_finish,
     forecast_path,
-    required_daily_pace,
 )
+from lib.metrics import required_pace
 
 LAUNCH = date(2023, 9, 16)
 DEADLINE = LAUNCH + timedelta(days=99)
@@ -215,13 +215,13 @@ def test_bad_arguments_name_the_bad_value(series: pd.Series, kwargs: dict, messa
         (3, day(101), day(100), None),
     ],
 )
-def test_required_daily_pace(remaining: int, asof: date, deadline: date, pace: float | None) -> None:
-    assert required_daily_pace(remaining, asof, deadline) == pace
+def test_required_pace(remaining: int, asof: date, deadline: date, pace: float | None) -> None:
+    assert required_pace(remaining, deadline, asof) == pace
 
 
-def test_required_daily_pace_rejects_negative_remaining() -> None:
+def test_required_pace_rejects_negative_remaining() -> None:
     with pytest.raises(ValueError, match="remaining must be >= 0, got -2"):
-        required_daily_pace(-2, day(1), day(100))
+        required_pace(-2, day(100), day(1))
 
 
 # --- the band's path ------------------------------------------------------------

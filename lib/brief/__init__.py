@@ -277,6 +277,7 @@ def brief_data(
     scoring: metrics.Scoring = metrics.DEFAULT_SCORING,
     last_import: datetime | None = None,
     on_time: Mapping[str, float] | None = None,
+    forecasts: pd.DataFrame | None = None,
 ) -> Brief:
     """The brief for ``asof`` and ``scope``: every figure from :mod:`lib.metrics`.
 
@@ -288,12 +289,16 @@ def brief_data(
         last_import: when the latest ledger was imported (the freshness line).
         on_time: block id → the what-if engine's probability of finishing on
             time; leave out until it exists (the column stays hidden).
+        forecasts: the board's forecast rows for this day and scope (the web
+            edge passes its cached one, so the brief shows the board's dates);
+            computed when None.
     """
     scope = normalise_scope(scope)
     households = metrics.filter_households(campaign.households, **scope)
     blocks = campaign.blocks
     table = metrics.block_table(households, blocks, asof)
-    forecasts, _ = metrics.block_forecasts(households, blocks, asof, with_paths=False)
+    if forecasts is None:
+        forecasts, _ = metrics.block_forecasts(households, blocks, asof, with_paths=False)
     board_scope: dict[str, Sequence[str]] = dict(scope)
     board = metrics.team_board(campaign.households, campaign.teams, blocks, asof, scoring=scoring, scope=board_scope)
     team_rows = team_lines(board)

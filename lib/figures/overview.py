@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import metrics, theme
-from lib.i18n import label, month_day, pct, t
+from lib.i18n import label, month_day, pct, round_half_up, t
 
 
 def _num(value: object, digits: int = 1) -> str:
@@ -28,21 +28,37 @@ def kpi_tiles(k: metrics.Kpis, lang: str) -> list[tuple[str, str, str, str]]:
         if k.days_left >= 0
         else t("kpi.overdue", lang, n=-k.days_left)
     )
+    # Whose day N: the one block's, or (several blocks) the earliest launch's — the tile says which.
+    whose = "/ 100" if k.single_block else f'/ 100 · {t("kpi.day_campaign", lang, launch=k.launch.isoformat())}'
+    if k.started:
+        day_tile = (t("kpi.day", lang), t("kpi.day_value", lang, n=k.day_n), whose, "#6a1b9a")
+        left_tile = (t("kpi.days_left", lang), str(max(k.days_left, 0)), left, theme.LAGGARD if k.days_left < 14 else "#455a64")
+    else:
+        launches = t("kpi.launches_on", lang, launch=k.launch.isoformat())
+        day_tile = (t("kpi.day", lang), t("kpi.not_started", lang), launches, "#6a1b9a")
+        left_tile = (t("kpi.days_left", lang), "—", left, "#455a64")
     return [
         (t("kpi.households", lang), f"{k.households:,}", t("unit.households", lang), "#455a64"),
         (t("kpi.signed_rate", lang), pct(k.signed_rate), t("kpi.of_households", lang, done=k.signed, total=k.households), theme.RATE_COLOURS["signed"]),
         (t("kpi.sealed_rate", lang), pct(k.sealed_rate), t("kpi.of_households", lang, done=k.sealed, total=k.households), theme.RATE_COLOURS["sealed"]),
         (t("kpi.today", lang), f"+{k.sealed_today}", t("kpi.today_value", lang, signed=k.signed_today, sealed=k.sealed_today), theme.GAIN_UP),
-        (t("kpi.day", lang), t("kpi.day_value", lang, n=k.day_n), "/ 100", "#6a1b9a"),
-        (t("kpi.days_left", lang), str(max(k.days_left, 0)), left, theme.LAGGARD if k.days_left < 14 else "#455a64"),
+        day_tile,
+        left_tile,
     ]
 
 
 def _pace(value: float | None) -> str:
-    """Households per day: one decimal, two below one (0.02 is not 0.0)."""
-    if value is None:
+    """Households per day, rounded half up once: one decimal, two below one (0.02 is not 0.0)."""
+    if value is None or pd.isna(value):
         return "—"
-    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2f}"
+    return round_half_up(value, 1 if value >= 1 or value == 0 else 2)
+
+
+def day_tag(row: Any, lang: str) -> str:
+    """A block's own day N, or 未启动 with its launch date before it launches (never day 0 or below)."""
+    if row.day_n >= 1:
+        return t("unit.day_n", lang, n=row.day_n)
+    return t("unit.launches_on", lang, launch=month_day(row.launch_date, row.launch_date))
 
 
 def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
@@ -69,7 +85,7 @@ def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, l
         body.append(
             "<tr>"
             f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(str(row.name))}'
-            f' <small style="opacity:.7">{escape(t("unit.day_n", lang, n=row.day_n))}</small></td>'
+            f' <small style="opacity:.7">{escape(day_tag(row, lang))}</small></td>'
             f'<td class="num opt">{row.households:,}</td>'
             f'<td class="num">{pct(row.signed_rate)}</td>'
             f'<td class="num"><b>{pct(row.sealed_rate)}</b></td>'

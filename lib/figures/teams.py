@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from lib import metrics, schema, theme
-from lib.i18n import label, pct, t
+from lib.i18n import label, pct, round_half_up, t
 from lib.privacy import mask_name
 
 # ---------------------------------------------------------------- teams
@@ -35,7 +35,9 @@ def _palette(screen: bool) -> dict[str, str]:
 
 
 def _gap_text(gap: float) -> str:
-    return f"{gap:.1f}".rstrip("0").rstrip(".")
+    """A rate gap in points, from the unrounded value, rounded half up once to one decimal: 20.547 → "20.5"."""
+    text = round_half_up(gap, 1)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def laggard_reason(reasons: str, days_since_gain: object, rate_gap: object, lang: str, *, short: bool = False) -> str:
@@ -277,8 +279,6 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
 
 def team_remaining_html(remaining: pd.DataFrame, lang: str, *, show_names: bool = False) -> str:
     """The drill-down table of :func:`lib.metrics.team_remaining`; owner names masked unless ``show_names``."""
-
-
     head = [("teams.rcol.household", ""), ("teams.rcol.owner", ""), ("teams.rcol.address", ""), ("teams.rcol.ptype", "opt"),
             ("teams.rcol.stage", ""), ("teams.rcol.waiting", "num"), ("teams.rcol.flags", "opt")]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, brief, metrics, store
+from lib import assets, backtest, brief, metrics, store
 from lib.brief import render as brief_render
 from lib.figures import overview, parcel_map, progress
 from lib.store import snapshot
@@ -120,6 +120,7 @@ class BlockView:
     table: pd.DataFrame
     forecasts: pd.DataFrame
     team_records: pd.DataFrame
+    outlooks: pd.Series
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class CurvesView:
     table: pd.DataFrame
     forecasts: pd.DataFrame
     paths: pd.DataFrame
+    backtest: backtest.Backtest
 
 
 def _scoped(url: str, scope: Scope) -> tuple[store.Campaign, pd.DataFrame]:
@@ -142,17 +144,45 @@ def block_view(filters: Filters) -> BlockView:
     return _block_view(key(filters))
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _forecast_history(url: str, version: int, scope: Scope) -> pd.DataFrame:
+    """Every past day's raw forecast for the scope (:func:`lib.backtest.forecast_history`), once per data version.
+
+    Each row depends on its own day's data only, so one history up to the
+    last day with data serves the forecast and back-test of every as-of day.
+    """
+    campaign, households = _scoped(url, scope)
+    last = campaign.last_data_day
+    if last is None or households.empty:
+        return backtest.forecast_history(households.iloc[:0], campaign.blocks, date.min)
+    return backtest.forecast_history(households, campaign.blocks, last)
+
+
+def forecast_view(filters: Filters) -> metrics.ForecastResult:
+    """The one forecast of a view: table, whiskers, bands, outlook and back-test (every page draws this one)."""
+    return _forecast_view(key(filters))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _forecast_view(k: ViewKey) -> metrics.ForecastResult:
+    url, version, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    return metrics.forecast_result(households, campaign.blocks, asof, history=_forecast_history(url, version, scope))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _block_view(k: ViewKey) -> BlockView:
     url, _, asof, scope = k
     campaign, households = _scoped(url, scope)
-    forecasts, _ = metrics.block_forecasts(households, campaign.blocks, asof, with_paths=False)
+    forecasts = _forecast_view(k).forecasts
+    table = metrics.block_table(households, campaign.blocks, asof)
     return BlockView(
         households=len(households),
         kpis=metrics.campaign_kpis(households, campaign.blocks, asof),
-        table=metrics.block_table(households, campaign.blocks, asof),
+        table=table,
         forecasts=forecasts,
         team_records=metrics.team_full_days(households, campaign.teams, campaign.blocks, asof),
+        outlooks=metrics.block_outlooks(table, forecasts),
     )
 
 
@@ -175,12 +205,13 @@ def curves_view(filters: Filters) -> CurvesView:
 def _curves_view(k: ViewKey) -> CurvesView:
     url, _, asof, scope = k
     campaign, households = _scoped(url, scope)
-    forecasts, paths = metrics.block_forecasts(households, campaign.blocks, asof)
+    result = _forecast_view(k)
     return CurvesView(
         daily=metrics.daily_progress(households, campaign.blocks, asof),
         table=metrics.block_table(households, campaign.blocks, asof),
-        forecasts=forecasts,
-        paths=paths,
+        forecasts=result.forecasts,
+        paths=result.paths,
+        backtest=result.backtest,
     )
 
 
@@ -194,7 +225,8 @@ def _curve_figures(k: ViewKey, x: str, chart: str, lang: str, screen: bool) -> l
     url, _, asof, _ = k
     view = _curves_view(k)
     blocks = load_campaign(url).blocks
-    return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths)
+    return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths,
+                                    forecasts=view.forecasts)
 
 
 @dataclass(frozen=True)
@@ -313,7 +345,9 @@ def _last_import(url: str, version: int) -> datetime | None:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def brief_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> brief.Brief:
     """:func:`lib.brief.brief_data` for one day and scope, with the last import time (freshness line)."""
-    return brief.brief_data(load_campaign(url), asof, dict(scope), scoring=scoring, last_import=_last_import(url, version))
+    forecasts = _forecast_view(ViewKey(url, version, asof, scope)).forecasts
+    return brief.brief_data(load_campaign(url), asof, dict(scope), scoring=scoring, last_import=_last_import(url, version),
+                            forecasts=forecasts)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
