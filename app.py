@@ -14,15 +14,16 @@ st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":mate
 views.serve_vendor_assets(str(Path(__file__).parent))
 
 
-def registered_pages(lang: str, *, empty: bool = False) -> list:
+def registered_pages(lang: str, *, empty: bool = False, landing: str = "overview") -> list:
     """Every page, titled in the session's language (url paths per DESIGN.md).
 
     An empty database has only the data page, so an editor can load a ledger.
+    ``/`` forwards to ``landing`` (the wall screen's first page in screen mode).
     """
-    overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview")
     data = st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data")
     pages = [data] if empty else [
-        overview,
+        st.Page("pages/command.py", title=t("nav.command", lang), icon=":material/monitor:", url_path="command"),
+        st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview"),
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
         st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/show_chart:", url_path="progress"),
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
@@ -30,9 +31,9 @@ def registered_pages(lang: str, *, empty: bool = False) -> list:
     ]
     # Streamlit serves the default page at "/" only; a hidden home page
     # forwards there so every page, the overview included, has its own path.
-    landing = data if empty else overview
+    target = data if empty else next(p for p in pages if p.url_path == landing)
     home = st.Page(
-        lambda: st.switch_page(landing, query_params=state.raw_params()),
+        lambda: st.switch_page(target, query_params=state.raw_params()),
         title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
     )
     st.session_state["_state_page_paths"] = [p.url_path for p in pages]
@@ -88,21 +89,26 @@ filters = state.Filters(
 
 state.set_filters(filters)
 ui.inject_css(filters.screen)
-ui.notices(dropped)
+ui.notices(dropped, filters.screen)
 day = views.day_number(filters)
+fresh, fresh_problem = views.board_freshness()
 head, clock_slot = st.columns([5, 1]) if filters.screen else (st.container(), None)
 if not empty:
     with head:
-        ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+        ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day), ui.freshness_text(fresh, lang),
+                  alert=ui.stale_text(fresh, lang))
+    if fresh_problem:
+        ui.desk_notice(t("fresh.config_error", error=fresh_problem), filters.screen, "warning")
 if clock_slot is not None:
     with clock_slot:
         ui.clock(lang)
 
-pages = registered_pages(lang, empty=empty)
+landing = (filters.rotate.first_page() if filters.rotate else "command") if filters.screen else "overview"
+pages = registered_pages(lang, empty=empty, landing=landing)
 nav = st.navigation(pages, position="hidden" if filters.screen else "sidebar")
 if filters.screen and filters.rotate:
-    ui.rotate_pages(pages, nav.url_path, filters.rotate,
-                    {**state.link_page_params(), **state.filter_params()})
+    ui.rotate_pages(pages, nav.url_path, filters.rotate, {**state.link_page_params(), **state.filter_params()},
+                    views.paging_seconds(filters, nav.url_path))
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: views.data_version_now(board.url), campaign.data_version)
 try:

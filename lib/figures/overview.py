@@ -45,7 +45,7 @@ def _pace(value: float | None) -> str:
     return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.2f}"
 
 
-def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str, *, screen: bool = False) -> str:
     """The overview's block rows: rates, double-100 % day, paces, forecast finish and flag.
 
     The flag and the projected sealing finish (P50) are the same ones the
@@ -63,7 +63,7 @@ def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, l
     body = []
     for row in table.itertuples(index=False):
         flag = flags[row.block_id]
-        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
+        colour = theme.forecast_colours(screen).get(flag, "#757575")
         full = t("unit.day_n", lang, n=int(row.double_full_day)) if pd.notna(row.double_full_day) else "—"
         required = _pace(row.required_sealed) if row.required_sealed is not None else t("overdue", lang)
         body.append(

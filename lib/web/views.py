@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,8 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, metrics, store
-from lib.figures import overview, parcel_map, progress
+from lib import assets, freshness, metrics, store
+from lib.figures import command, overview, parcel_map, progress, teams
 from lib.web.state import Filters
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]
@@ -284,3 +284,54 @@ def day_number(filters: Filters) -> int:
     """The campaign's day N on the filters' as-of day."""
     first = load_campaign().first_day
     return metrics.day_number(first, filters.asof) if first else 0
+
+
+# ------------------------------------------------------------------ the wall screen
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _last_import(url: str, version: int) -> datetime | None:
+    batches = store.list_batches(store.get_engine(url))
+    applied = batches[batches["status"] == "applied"]
+    return None if applied.empty else pd.Timestamp(applied["imported_at"].max()).to_pydatetime()
+
+
+def last_import() -> datetime | None:
+    """When the newest applied import was made (cached per data version: an import bumps it)."""
+    url = store.database_url()
+    return _last_import(url, load_campaign(url).data_version)
+
+
+def board_freshness(now: datetime | None = None) -> tuple[freshness.Freshness, str | None]:
+    """How fresh the board's data is now (:func:`lib.freshness.freshness`), and a configuration problem if any.
+
+    The rule comes from ``[freshness]`` in the secrets, the environment overriding.
+    """
+    campaign = load_campaign()
+    rule, problem = freshness.rule_from_config(store.secrets().get("freshness"), os.environ)
+    end = None if campaign.blocks.empty else max(campaign.blocks["deadline"])
+    fresh = freshness.freshness(
+        data_day=campaign.last_data_day, last_import=last_import(), first_day=campaign.first_day, end_day=end,
+        now=now or datetime.now(), rule=rule,
+    )
+    return fresh, problem
+
+
+def paging_seconds(filters: Filters, page: str) -> int:
+    """How long ``page`` needs on the wall to show each of its own pages once (0: it does not page itself)."""
+    if page != "teams":
+        return 0
+    rule, _ = scoring()
+    n, seconds = teams.teams_pages(len(team_view(filters, rule).board))
+    return n * seconds if n > 1 else 0
+
+
+def command_curves(filters: Filters) -> str:
+    """The command canvas's small-multiple curves (the curves page's daily progress, drawn compact) as SVG."""
+    return _command_curves(key(filters), filters.lang)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _command_curves(k: ViewKey, lang: str) -> str:
+    view = _curves_view(k)
+    return command.block_small_multiples(view.daily, view.table, lang)
