@@ -167,8 +167,12 @@ def page_css(screen: bool) -> str:
       [data-testid="stMain"] [data-testid="stElementContainer"]:has(button, input, select, textarea, [role="slider"]):not(:has(
         [data-testid="stPlotlyChart"], iframe, [data-testid="stHtml"])),
       [data-testid="stMain"] [data-testid="stPopover"], [data-testid="stMain"] [data-testid="stExpander"],
-      [data-testid="stMain"] [data-testid="stHorizontalBlock"]:not(:has([data-testid="stHtml"], [data-testid="stPlotlyChart"],
-        [data-testid="stMarkdown"], [data-testid="stHeading"], [data-testid="stAlert"], iframe)) {{display: none !important;}}
+      [data-testid="stMain"] [data-testid="stHorizontalBlock"]:has(button, input, [role="slider"]):not(:has(
+        [data-testid="stHtml"], [data-testid="stPlotlyChart"], [data-testid="stSkeleton"], [data-testid="stMarkdown"],
+        [data-testid="stHeading"], [data-testid="stAlert"], iframe)) {{display: none !important;}}
+      /* The overview's block table: headers may take two lines, block names never wrap. */
+      .cb-table:not(.cb-board) th {{white-space: normal !important; vertical-align: bottom;}}
+      .cb-table:not(.cb-board) td:first-child {{white-space: nowrap;}}
       /* Light text for what we write (markdown, st.html, headings, labels), never inside a
          control: a button keeps its own colours, set below for the dark ground. */
       [data-testid="stMain"] :is([data-testid="stMarkdownContainer"], [data-testid="stHtml"], [data-testid="stHeading"],

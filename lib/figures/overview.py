@@ -127,7 +127,7 @@ def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> 
             hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
         )
     fig.update_layout(
-        barmode="group", height=max(220, (90 if screen else 64) * len(ordered) + 70),
+        barmode="group", height=max(220, (72 if screen else 64) * len(ordered) + 70),
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         font={"family": theme.FONT_FAMILY, "size": size["chart_font_px"]},
         legend={"orientation": "h", "y": -0.12, "traceorder": "normal", "font": {"size": size["chart_font_px"]}},

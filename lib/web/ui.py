@@ -37,10 +37,19 @@ def fit_canvas() -> None:
 
     The script sets ``--cb-scale`` and the offsets on the document once and on
     every resize; the canvas CSS (:func:`lib.theme.page_css`) does the rest.
+    Streamlit sizes charts and component frames from ``getBoundingClientRect``,
+    which a CSS transform scales; inside the canvas it is answered in canvas
+    pixels instead (positions kept), so a chart is laid out for the canvas,
+    not for the screen. The unscaled answer stays at ``window.cbScreenRect``.
     """
     width, height = theme.CANVAS
     st.html(
-        '<span id="cb-fit"></span><script>(function(){function fit(){const s=Math.min(innerWidth/' f"{width}" ',innerHeight/' f"{height}" ');'
+        '<span id="cb-fit"></span><script>(function(){'
+        'if(!window.cbScreenRect){const orig=Element.prototype.getBoundingClientRect; window.cbScreenRect=orig;'
+        'Element.prototype.getBoundingClientRect=function(){const r=orig.call(this), s=window.cbScale||1;'
+        'if(s===1||!this.closest||!this.closest(\'[data-testid="stMain"]\')||this.matches(\'[data-testid="stMain"]\')) return r;'
+        'return new DOMRect(r.x, r.y, r.width/s, r.height/s);};}'
+        f'function fit(){{const s=Math.min(innerWidth/{width},innerHeight/{height}); window.cbScale=s;'
         'const r=document.documentElement.style; r.setProperty("--cb-scale", s);'
         f'r.setProperty("--cb-dx", ((innerWidth-{width}*s)/2)+"px"); r.setProperty("--cb-dy", ((innerHeight-{height}*s)/2)+"px");}}'
         'fit(); if(!window.cbFit){window.cbFit=fit; addEventListener("resize", function(){window.cbFit();});}'
