@@ -55,7 +55,7 @@ class Freshness:
 
 def freshness(
     *, data_day: date | None, last_import: datetime | None, first_day: date | None, end_day: date | None,
-    now: datetime, rule: FreshnessRule = FreshnessRule(),
+    now: datetime, rule: FreshnessRule | None = None,
 ) -> Freshness:
     """Apply the rule to the board's data on ``now`` (local time, as imports are stamped).
 
@@ -65,11 +65,12 @@ def freshness(
         first_day: the campaign's first launch (before it, nothing is expected).
         end_day: the campaign's last block deadline (after it, the campaign has ended).
         now: the wall clock.
-        rule: the configured age rule.
+        rule: the configured age rule (default: the meeting rule at 09:00).
     """
     def result(state: str, since: datetime | None = None) -> Freshness:
         return Freshness(state, data_day, last_import, end_day, since)
 
+    rule = rule or FreshnessRule()
     today = now.date()
     if end_day is not None and today > end_day:
         return result(ENDED)

@@ -11,7 +11,7 @@ from lib import freshness as fr
 CAMPAIGN = {"data_day": date(2026, 11, 29), "first_day": date(2026, 10, 1), "end_day": date(2027, 1, 8)}
 
 
-def _at(now: datetime, last_import: datetime | None, rule: fr.FreshnessRule = fr.FreshnessRule()) -> fr.Freshness:
+def _at(now: datetime, last_import: datetime | None, rule: fr.FreshnessRule | None = None) -> fr.Freshness:
     return fr.freshness(last_import=last_import, now=now, rule=rule, **CAMPAIGN)
 
 

@@ -9,7 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser_support import SCRIPT_DONE, chromium_page, exceptions_on_page, open_and_settle
+from tests.browser_support import (
+    SCRIPT_DONE,
+    chromium_page,
+    exceptions_on_page,
+    open_and_settle,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 from math import ceil
+from typing import Any
 
 import pandas as pd
 
@@ -69,9 +70,10 @@ def block_small_multiples(daily: pd.DataFrame, table: pd.DataFrame, lang: str, *
     lines = theme.RATE_COLOURS_SCREEN
     deadline = theme.DEADLINE_LINE["color"]
     last_day = max([schema.CAMPAIGN_DAYS, *shown["day_n"].tolist()]) if not shown.empty else schema.CAMPAIGN_DAYS
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'font-family=\'{theme.FONT_FAMILY}\' role="img">']
-    for i, blk in enumerate(shown.itertuples(index=False)):
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+              f'font-family=\'{theme.FONT_FAMILY}\' role="img">')]
+    blks: list[Any] = list(shown.itertuples(index=False))
+    for i, blk in enumerate(blks):
         x0, y0 = (i % cols) * cell_w, (i // cols) * cell_h
         left, right, top, bottom = x0 + 58, x0 + cell_w - 24, y0 + font + 14, y0 + cell_h - font - 8
 
@@ -101,7 +103,7 @@ def block_small_multiples(daily: pd.DataFrame, table: pd.DataFrame, lang: str, *
                 parts.append(f'<polyline class="cb-curve-{stage}" points="{_polyline(points)}" fill="none" '
                              f'stroke="{lines[stage]}" stroke-width="{4 if stage == "sealed" else 2}" stroke-linejoin="round"/>')
     # The legend: the two stages, top right of the drawing.
-    x = width - 12
+    x: float = width - 12
     for stage in reversed(metrics.RATE_STAGES):
         text = escape(label("stage", stage, lang))
         parts.append(f'<text x="{x}" y="{font + 2}" fill="{fg}" font-size="{font - 2}" text-anchor="end">{text}</text>')
@@ -129,7 +131,8 @@ def ticker_items(table: pd.DataFrame, forecasts: pd.DataFrame, board: pd.DataFra
         lang: language.
     """
     items: list[tuple[str, str]] = []
-    for row in table.itertuples(index=False):
+    rows: list[Any] = list(table.itertuples(index=False))
+    for row in rows:
         if row.sealed_today:
             items.append(("gain", t("ticker.sealed", lang, block=row.name, n=int(row.sealed_today))))
         if row.signed_today:
@@ -137,7 +140,7 @@ def ticker_items(table: pd.DataFrame, forecasts: pd.DataFrame, board: pd.DataFra
     if not items:
         items.append(("flat", t("ticker.no_gain", lang)))
     flags = metrics.block_outlooks(table, forecasts) if not table.empty else pd.Series(dtype=object)
-    for row in table.itertuples(index=False):
+    for row in rows:
         flag = flags.get(row.block_id)
         if flag in ("late", "at_risk", "stalled"):
             items.append(("alert", t("ticker.flag", lang, block=row.name, flag=label("forecast", flag, lang))))
@@ -163,17 +166,18 @@ def leaders_html(board: pd.DataFrame, lang: str, *, n: int = 3) -> str:
 
     One row a team, its name never wrapped (cut with "…", the full name in the row's title).
     """
-    def row(r: object, cls: str, badge: str) -> str:
+    def row(r: Any, cls: str, badge: str) -> str:
         status, _ = team_status(r, lang, screen=True, short=True)
-        change = rank_change_text(r.rank_change)  # type: ignore[attr-defined]
+        change = rank_change_text(r.rank_change)
         moved = f" · {change}" if change != "–" else ""
-        name = str(r.team)  # type: ignore[attr-defined]
-        sub = f"{status or r.block}{moved}"  # type: ignore[attr-defined]
+        name = str(r.team)
+        sub = f"{status or r.block}{moved}"
         return (f'<div class="cb-lead {cls}" title="{escape(name)}">{badge}<span class="name">{escape(name)}</span>'
-                f'<small><b>{pct(r.sealed_rate)}</b> · {escape(sub)}</small></div>')  # type: ignore[attr-defined]
+                f'<small><b>{pct(r.sealed_rate)}</b> · {escape(sub)}</small></div>')
 
     parts = [f'<div class="cb-leaders"><div class="cb-section">{escape(t("command.top", lang))}</div>']
-    for r in board.head(n).itertuples(index=False):
+    leaders: list[Any] = list(board.head(n).itertuples(index=False))
+    for r in leaders:
         medal = theme.MEDAL_COLOURS[r.rank - 1] if r.rank <= len(theme.MEDAL_COLOURS) else theme.SCREEN_MUTED
         parts.append(row(r, "top", f'<span class="badge" style="background:{medal}">{r.rank}</span>'))
     laggards = board[board["laggard"]]
@@ -183,7 +187,8 @@ def leaders_html(board: pd.DataFrame, lang: str, *, n: int = 3) -> str:
     else:
         parts.append(f'<div class="cb-section lag">⚠ {escape(t("command.bottom", lang))} · {len(laggards)}</div>')
         shown = laggards.iloc[::-1].head(n)
-    for r in shown.itertuples(index=False):
+    tail: list[Any] = list(shown.itertuples(index=False))
+    for r in tail:
         parts.append(row(r, "lag" if r.laggard else "", f'<span class="badge plain">{r.rank}</span>'))
     parts.append("</div>")
     return "".join(parts)
