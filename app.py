@@ -17,19 +17,18 @@ views.serve_vendor_assets(str(Path(__file__).parent))
 #: Pages no sidebar filter changes (url paths): the sidebar shows the language only.
 FILTERLESS_PAGES = frozenset({"data"})
 PAGES_DIR = Path(__file__).parent / "pages"
-#: The pages "/" may show, by url path.
-LANDING = {"overview": str(PAGES_DIR / "overview.py"), "data": str(PAGES_DIR / "data.py")}
 
 
-def registered_pages(lang: str, *, empty: bool = False) -> list:
+def registered_pages(lang: str, *, empty: bool = False, landing: str = "overview") -> list:
     """Every page, titled in the session's language (url paths per docs/design.md).
 
     An empty database has only the data page, so an editor can load a ledger.
+    ``/`` forwards to ``landing`` (the wall screen's first page in screen mode).
     """
-    overview = st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview")
     data = st.Page("pages/data.py", title=t("nav.data", lang), icon=":material/upload_file:", url_path="data")
     pages = [data] if empty else [
-        overview,
+        st.Page("pages/command.py", title=t("nav.command", lang), icon=":material/monitor:", url_path="command"),
+        st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", url_path="overview"),
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
         st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/show_chart:", url_path="progress"),
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
@@ -39,9 +38,9 @@ def registered_pages(lang: str, *, empty: bool = False) -> list:
     # Streamlit serves the default page at "/" only; a hidden home page shows
     # the landing page there (in this same run: a switch_page would run the
     # script twice), so every page, the overview included, has its own path too.
-    landing = data if empty else overview
+    target = "data" if empty else landing
     home = st.Page(
-        lambda: runpy.run_path(LANDING[landing.url_path], run_name="__main__"),
+        lambda: runpy.run_path(str(PAGES_DIR / f"{target}.py"), run_name="__main__"),
         title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
     )
     st.session_state["_state_page_paths"] = [p.url_path for p in pages]
@@ -76,10 +75,12 @@ with st.sidebar:
     st.segmented_control(t("filter.lang"), ["zh", "en"], key="lang", format_func=lambda v: "中文" if v == "zh" else "English")
     lang = st.session_state.get("lang") or "zh"
     i18n.set_lang(lang)
-pages = registered_pages(lang, empty=empty)
+# "/" shows the wall's first page in screen mode (the playlist's, or the command canvas), else the overview.
+landing = (shell["rotate"].first_page() if shell["rotate"] else "command") if shell["screen"] else "overview"
+pages = registered_pages(lang, empty=empty, landing=landing)
 nav = st.navigation(pages, position="hidden" if shell["screen"] else "sidebar")
 # "/" shows the landing page: rotation and links name that page.
-shown_path = ("data" if empty else "overview") if nav.url_path == "home" else nav.url_path
+shown_path = ("data" if empty else landing) if nav.url_path == "home" else nav.url_path
 with st.sidebar:
     if shown_path in FILTERLESS_PAGES:  # nothing there reads them: keep them for the next page, show none
         kept = state.keep_filters()
@@ -106,19 +107,23 @@ filters = state.Filters(
 
 state.set_filters(filters)
 ui.inject_css(filters.screen)
-ui.notices(dropped)
+ui.notices(dropped, filters.screen)
 day = views.day_number(filters)
+fresh, fresh_problem = views.board_freshness()
 head, clock_slot = st.columns([5, 1]) if filters.screen else (st.container(), None)
 if not empty:
     with head:
-        ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day))
+        ui.banner(t("app.title"), t("banner.asof", asof=filters.asof.isoformat(), day=day), ui.freshness_text(fresh, lang),
+                  alert=ui.stale_text(fresh, lang))
+    if fresh_problem:
+        ui.desk_notice(t("fresh.config_error", error=fresh_problem), filters.screen, "warning")
 if clock_slot is not None:
     with clock_slot:
         ui.clock(lang)
 
 if filters.screen and filters.rotate:
-    ui.rotate_pages(pages, shown_path, filters.rotate,
-                    {**state.link_page_params(), **state.filter_params()})
+    ui.rotate_pages(pages, shown_path, filters.rotate, {**state.link_page_params(), **state.filter_params()},
+                    views.paging_seconds(filters, shown_path))
 if filters.refresh:
     ui.refresh_data(filters.refresh, lambda: views.data_version_now(board.url), campaign.data_version)
 try:

@@ -641,6 +641,26 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.not_started": ("未启动", "Not started"),
     "kpi.launches_on": ("{launch} 启动", "launches {launch}"),
     "unit.launches_on": ("未启动 · {launch} 启动", "not started · launches {launch}"),
+    # --- wall screen: command page, freshness, rotation (issue 13a) --------
+    "nav.command": ("指挥大屏", "Command"),
+    "fresh.import": ("最近导入 {time}", "Last import {time}"),
+    "fresh.never": ("尚无导入记录", "No import yet"),
+    "fresh.ended": ("攻坚已结束（{end} 截止）", "Campaign ended ({end})"),
+    "fresh.stale": ("⚠ 数据未更新：{since} 后无新导入 · 最近导入 {time}", "⚠ Not updated: no import since {since} · last {time}"),
+    "fresh.config_error": ("数据新鲜度设置无效（{error}），已按默认规则判断", "Invalid freshness setting ({error}); the default rule applies"),
+    "command.title": ("指挥大屏", "Command"),
+    "command.map": ("征收地图 · 红黄为待封房", "Campaign map · red to yellow is what is left"),
+    "command.curves": ("各地块封房率 · 虚线为百日线", "Sealing rate per block · dashed: day 100"),
+    "command.top": ("前列", "Leading"),
+    "command.bottom": ("后进", "Lagging"),
+    "command.bottom_none": ("暂无后进 · 排名最后", "No laggards · last places"),
+    "command.ticker": ("今日", "Today"),
+    "ticker.sealed": ("{block} 封房 +{n}", "{block} sealed +{n}"),
+    "ticker.signed": ("{block} 签约 +{n}", "{block} signed +{n}"),
+    "ticker.no_gain": ("今日无新增签约、封房", "No signing or sealing today"),
+    "ticker.laggards": ("⚠ 后进工作组 {n} 个", "⚠ {n} laggard teams"),
+    "ticker.flag": ("⚠ {block}：{flag}", "⚠ {block}: {flag}"),
+    "ticker.finished": ("✓ {block} 已全部封房", "✓ {block} fully sealed"),
 }
 
 

@@ -10,7 +10,7 @@ from lib.web import state, ui, views
 f = state.filters()
 settings = views.load_basemap_settings()
 for key, value in settings.problems:
-    st.warning(t(key, value=value), icon=":material/warning:")
+    ui.desk_notice(t(key, value=value), f.screen, "warning")
 st.html(parcel_map.page_css(f.screen))
 
 # On the big screen the options come from the link only: the row is hidden, not dropped.
@@ -38,6 +38,10 @@ view = views.map_view(f, tuple(stages or ()), bool(left_only), parcel_map.datum_
 notices = [t(notice)] if notice else []
 if view.level == "blocks":
     notices.append(t("map.city_view", n=view.in_view, max=parcel_map.MAX_FEATURES))
+if f.screen:  # kiosk: the wall logs what a desk is told
+    for text in notices:
+        ui.desk_notice(text, f.screen)
+    notices = []
 
 selected = None
 if view.level == "households":

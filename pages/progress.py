@@ -34,7 +34,7 @@ for start in range(0, len(charts), 2):
         with column:
             st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True})
 
-st.html(progress.forecast_table_html(table, forecasts, f.asof, f.lang))
+st.html(progress.forecast_table_html(table, forecasts, f.asof, f.lang, screen=f.screen))
 st.caption(progress.trust_line(view.backtest, f.lang))
 if not f.screen:
     st.caption(t("progress.method", f.lang))

@@ -9,7 +9,7 @@ from lib.web import auth, state, ui, views
 f = state.filters()
 scoring, scoring_error = views.scoring()
 if scoring_error:
-    st.warning(t("teams.scoring_error", f.lang, error=scoring_error), icon=":material/warning:")
+    ui.desk_notice(t("teams.scoring_error", f.lang, error=scoring_error), f.screen, "warning")
 
 view = views.team_view(f, scoring)
 board, names = view.board, view.names

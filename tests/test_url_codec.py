@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import schema
-from lib.web import state
+from lib.web import rotation, state
 
 CHOICES = state.Choices(
     blocks={"yanta-2": "雁塔二地块", "zhuangyuan": "状元地块", "south-bus": "汽车南站及周边地块"},
@@ -31,7 +31,13 @@ filters_strategy = st.builds(
     ownerships=_subset(schema.OWNERSHIPS),
     lang=st.sampled_from(["zh", "en"]),
     screen=st.booleans(),
-    rotate=st.none() | st.integers(*state.ROTATE_RANGE),
+    rotate=st.none() | st.builds(
+        rotation.Rotation,
+        pages=_subset(rotation.ROTATABLE).filter(bool),
+        every=st.none() | st.integers(*rotation.DWELL_RANGE),
+        per_page=st.lists(st.tuples(st.sampled_from(rotation.ROTATABLE), st.integers(*rotation.DWELL_RANGE)),
+                          unique_by=lambda item: item[0], max_size=3).map(tuple),
+    ),
     refresh=st.none() | st.integers(*state.REFRESH_RANGE),
 )
 

@@ -61,7 +61,7 @@ def day_tag(row: Any, lang: str) -> str:
     return t("unit.launches_on", lang, launch=month_day(row.launch_date, row.launch_date))
 
 
-def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str, *, screen: bool = False) -> str:
     """The overview's block rows: rates, double-100 % day, paces, forecast finish and flag.
 
     The flag and the projected sealing finish (P50) are the same ones the
@@ -79,7 +79,7 @@ def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, l
     body = []
     for row in table.itertuples(index=False):
         flag = flags[row.block_id]
-        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
+        colour = theme.forecast_colours(screen).get(flag, "#757575")
         full = t("unit.day_n", lang, n=int(row.double_full_day)) if pd.notna(row.double_full_day) else "—"
         required = _pace(row.required_sealed) if row.required_sealed is not None else t("overdue", lang)
         body.append(
@@ -143,7 +143,7 @@ def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> 
             hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
         )
     fig.update_layout(
-        barmode="group", height=max(220, (90 if screen else 64) * len(ordered) + 70),
+        barmode="group", height=max(220, (72 if screen else 64) * len(ordered) + 70),
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         font={"family": theme.FONT_FAMILY, "size": size["chart_font_px"]},
         legend={"orientation": "h", "y": -0.12, "traceorder": "normal", "font": {"size": size["chart_font_px"]}},

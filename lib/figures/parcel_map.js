@@ -132,6 +132,9 @@
       if (fellBack || loaded > 0) return;
       fellBack = true;
       tiles.forEach(function (layer) { map.removeLayer(layer); });
+      box.setAttribute("data-basemap", "none");
+      // The wall screen falls back silently (kiosk: no permanent notices); the desk is told.
+      if (C.kiosk) { console.warn("basemap tiles cannot load; showing no basemap"); return; }
       var note = L.control({position: "topright"});
       note.onAdd = function () {
         var div = L.DomUtil.create("div", "cb-notice");

@@ -403,7 +403,9 @@ def rate_legend() -> list[tuple[str, str]]:
 
 def _css(screen: bool) -> str:
     base = 20 if screen else 13
-    return f"""
+    # Kiosk (the wall screen): no zoom buttons, no tooltips that need a mouse.
+    kiosk = ".leaflet-control-zoom, .leaflet-tooltip, .leaflet-popup {display: none !important;}" if screen else ""
+    return kiosk + f"""
       .cb-tip {{font-size: {base}px; line-height: 1.4; white-space: nowrap;}}
       .cb-tip table {{border-collapse: collapse;}}
       .cb-tip th {{text-align: left; font-weight: 400; opacity: .7; padding: 0 .7em 0 0; white-space: nowrap; vertical-align: top;}}
@@ -471,6 +473,7 @@ def _config(view: MapView, lang: str, screen: bool, tiles: Sequence[TileSpec] = 
         "background": theme.MAP_BACKGROUND,
         "font": theme.FONT_FAMILY,
         "css": _css(screen),
+        "kiosk": screen,
     }
 
 

@@ -454,19 +454,19 @@ def progress_curves(
     ]
 
 
-def _finish_cell(fc: Any, deadline: date, asof: date, lang: str) -> str:
+def _finish_cell(fc: Any, deadline: date, asof: date, lang: str, colours: dict[str, str] = theme.FORECAST_COLOURS) -> str:
     """Projected finish as HTML: P50 and the P10–P90 band, or why there is none."""
     if fc is None or fc.status == "no_data":
         return "—"
     if fc.status == "finished":
         return escape(t("forecast.done_on", lang, date=month_day(fc.finished_on, asof)))
     if fc.status == "stalled":
-        return f'<span style="color:{theme.FORECAST_COLOURS["stalled"]}">{escape(t("forecast.stalled_cell", lang))}</span>'
+        return f'<span style="color:{colours["stalled"]}">{escape(t("forecast.stalled_cell", lang))}</span>'
     beyond = t("forecast.beyond", lang)
     p10, p50, p90 = (beyond if pd.isna(d) else month_day(d, asof) for d in (fc.finish_p10, fc.finish_p50, fc.finish_p90))
     band = p10 if p10 == p90 else f"{p10}–{p90}"
     late = pd.isna(fc.finish_p90) or fc.finish_p90 > deadline
-    style = f' style="color:{theme.FORECAST_COLOURS["at_risk"]}"' if late else ""
+    style = f' style="color:{colours["at_risk"]}"' if late else ""
     return f"<span><b>{escape(p50)}</b> <small{style}>({escape(band)})</small></span>"
 
 
@@ -477,7 +477,7 @@ def _pair(a: float | None, b: float | None, overdue: str) -> str:
     return f"{one(a)} / {one(b)}"
 
 
-def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str) -> str:
+def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str, *, screen: bool = False) -> str:
     """The compact table under the curves, one row per block.
 
     Rates, 7-day and required paces come from :func:`lib.metrics.block_table`
@@ -503,14 +503,15 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
     for row in table.itertuples(index=False):
         fcs = [by_key.get((row.block_id, s)) for s in metrics.RATE_STAGES]
         flag = flags[row.block_id]
-        colour = theme.FORECAST_COLOURS.get(flag, "#757575")
+        colour = theme.forecast_colours(screen).get(flag, "#757575")
         cells = [
             f'<span><span class="cb-dot" style="background:{colour}"></span><b>{escape(str(row.name))}</b>'
             f' <small style="opacity:.7">{escape(day_tag(row, lang))}</small></span>',
             pct(row.signed_rate), f"<b>{pct(row.sealed_rate)}</b>",
             escape(_pair(row.pace_signed, row.pace_sealed, t("overdue", lang))),
             escape(_pair(row.required_signed, row.required_sealed, t("overdue", lang))),
-            _finish_cell(fcs[0], row.deadline, asof, lang), _finish_cell(fcs[1], row.deadline, asof, lang),
+            _finish_cell(fcs[0], row.deadline, asof, lang, theme.forecast_colours(screen)),
+            _finish_cell(fcs[1], row.deadline, asof, lang, theme.forecast_colours(screen)),
             f'<span style="color:{colour};font-weight:700">{escape(label("forecast", flag, lang))}</span>',
         ]
         tds = "".join(

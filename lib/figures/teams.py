@@ -299,3 +299,17 @@ def team_remaining_html(remaining: pd.DataFrame, lang: str, *, show_names: bool 
             "</tr>"
         )
     return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+
+
+# ---------------------------------------------------------------- paging contract
+# The wall screen's rotation waits for the leaderboard's own paging (lib.web.rotation).
+
+
+def teams_pages(n_rows: int, rows_per_page: int = theme.SCREEN_BOARD_ROWS,
+                page_seconds: int = theme.BOARD_PAGE_SECONDS) -> tuple[int, int]:
+    """(pages, seconds per page) of the big-screen leaderboard of ``n_rows`` teams.
+
+    The rotation keeps the leaderboard up for ``pages × seconds`` when it pages
+    itself, so every page is shown once before the screen moves on.
+    """
+    return max(1, -(-n_rows // rows_per_page)), page_seconds

@@ -32,11 +32,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import schema
 from lib.i18n import t
+from lib.web.rotation import Rotation, parse_rotation
 
 #: Parameters every page understands.
 FILTER_PARAMS = ("asof", "block", "team", "ptype", "own")
-SHELL_PARAMS = ("lang", "screen", "rotate", "refresh")
-ROTATE_RANGE = (5, 3600)
+SHELL_PARAMS = ("lang", "screen", "rotate", "pages", "refresh")
 #: Environment variable naming a file that gets one line per page script run.
 RUN_LOG_ENV = "BOARD_RUN_LOG"
 #: The entry script a page run without it is sent through (see :func:`_restart_through_app`).
@@ -67,7 +67,7 @@ class Filters:
     ownerships: tuple[str, ...] = ()
     lang: str = "zh"
     screen: bool = False
-    rotate: int | None = None
+    rotate: Rotation | None = None
     refresh: int | None = None
 
     def scope(self) -> dict[str, tuple[str, ...]]:
@@ -158,6 +158,8 @@ def parse_params(params: Mapping[str, Sequence[str]], choices: Choices) -> Parse
             note("notice.bad_number", name=name, value=values[-1], low=bounds[0], high=bounds[1])
         return value
 
+    rotation, rotation_notices = parse_rotation(params, lang)
+    notices += rotation_notices
     filters = Filters(
         asof=asof,
         blocks=pick("block", choices.blocks),
@@ -166,7 +168,7 @@ def parse_params(params: Mapping[str, Sequence[str]], choices: Choices) -> Parse
         ownerships=pick("own", choices.ownerships),
         lang=lang,
         screen=screen,
-        rotate=number("rotate", ROTATE_RANGE),
+        rotate=rotation if rotation.active else None,
         refresh=number("refresh", REFRESH_RANGE),
     )
     return Parsed(filters, notices)
@@ -189,7 +191,7 @@ def to_params(filters: Filters, choices: Choices, *, freeze: bool = False) -> di
     if filters.screen:
         out["screen"] = ["1"]
     if filters.rotate:
-        out["rotate"] = [str(filters.rotate)]
+        out.update(filters.rotate.to_params())
     if filters.refresh:
         out["refresh"] = [str(filters.refresh)]
     return out

@@ -6,14 +6,18 @@ computed. Every ledger value is HTML-escaped before it reaches markup.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from html import escape
 
 import streamlit as st
 
-from lib import theme
+from lib import freshness, theme
 from lib.i18n import t
+from lib.web.rotation import Rotation
+
+_log = logging.getLogger(__name__)
 
 
 class PageEnded(Exception):
@@ -35,66 +39,36 @@ def sizes(screen: bool) -> dict[str, int]:
 
 
 def inject_css(screen: bool) -> None:
-    """Page CSS: tighter chrome, large type in screen mode, phone-friendly tiles."""
-    s = sizes(screen)
-    # Screen mode: no chrome, a dark theme tuned for a TV read from across the room.
-    screen_css = f"""
-      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-      [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-      [data-testid="stSidebarNav"], footer {{display: none !important;}}
-      [data-testid="stMainBlockContainer"] {{padding: 0.6rem 1.4rem 0 !important; max-width: 100% !important;}}
-      [data-testid="stApp"], [data-testid="stMain"] {{background: {theme.SCREEN_BG} !important; color: {theme.SCREEN_FG};}}
-      /* Light text for what we write (markdown, st.html, headings, labels), never inside a
-         control: a button keeps its own colours, set below for the dark ground. */
-      [data-testid="stMain"] :is([data-testid="stMarkdownContainer"], [data-testid="stHtml"], [data-testid="stHeading"],
-        [data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"])
-        :is(h1, h2, h3, p, label, span, td, th, li):not(button *) {{color: {theme.SCREEN_FG};}}
-      [data-testid="stMain"] button:is([data-variant="segmented_control"], [data-variant="pills"]) {{
-        background: {theme.SCREEN_TILE}; color: {theme.SCREEN_FG}; border-color: rgba(255,255,255,0.35);}}
-      [data-testid="stMain"] button:is([data-variant="segmented_control"], [data-variant="pills"]):is([aria-checked="true"], [aria-pressed="true"]) {{
-        background: {theme.SCREEN_ACCENT}; color: #fff; border-color: {theme.SCREEN_ACCENT};}}
-      [data-testid="stMain"] [data-testid="stCaptionContainer"] {{font-size: {s['table_px'] - 6}px;}}  /* no fine print on a TV */
-      .cb-kpi {{--cb-tile: {theme.SCREEN_TILE};}}
-      .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {theme.SCREEN_MUTED} !important;}}
-      .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
-      [data-testid="stAlert"] p, [data-testid="stAlert"] span, [data-testid="stAlertContainer"] p {{color: #10151f !important;}}
-      .cb-clock {{font-size: {s['kpi_label_px'] + 10}px; font-weight: 700; margin-left: auto; font-variant-numeric: tabular-nums;}}
-    """ if screen else ""
-    st.html(f"""<style>
-      [data-testid="stMainBlockContainer"] {{padding-top: 2.2rem; padding-bottom: 1rem;}}
-      .cb-kpis {{display: grid; grid-template-columns: repeat(auto-fit, minmax(210px, 1fr)); gap: 12px; margin: 4px 0 10px;}}
-      .cb-kpi {{border-radius: 10px; padding: 10px 16px; background: var(--cb-tile, rgba(128,128,128,0.08));
-               border-left: 6px solid var(--cb-accent, #1565c0);}}
-      .cb-kpi .label {{font-size: {s['kpi_label_px']}px; opacity: 0.85;}}
-      .cb-kpi .value {{font-size: {s['kpi_value_px']}px; font-weight: 700; line-height: 1.15; font-variant-numeric: tabular-nums;}}
-      .cb-kpi .sub {{font-size: {max(14, s['kpi_label_px'] - 4)}px; opacity: 0.8;}}
-      .cb-banner {{font-size: {s['kpi_label_px']}px; display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; margin-bottom: 4px;}}
-      .cb-banner .title {{font-size: {s['kpi_label_px'] + 10}px; font-weight: 700;}}
-      .cb-table {{width: 100%; border-collapse: collapse; font-size: {s['table_px']}px; font-variant-numeric: tabular-nums;}}
-      .cb-table th {{text-align: left; font-weight: 600; opacity: 0.8; padding: 4px 8px; border-bottom: 2px solid rgba(128,128,128,0.4); white-space: nowrap;}}
-      .cb-table td.num {{white-space: nowrap;}}
-      .cb-table td {{padding: 6px 8px; border-bottom: 1px solid rgba(128,128,128,0.25);}}
-      .cb-table td.num, .cb-table th.num {{text-align: right;}}
-      .cb-dot {{display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; margin-right: 6px; vertical-align: baseline;}}
-      .cb-scroll {{overflow-x: auto; max-width: 100%;}}
-      .cb-record {{font-size: {s['table_px']}px; line-height: 1.5;}}
-      .cb-record b {{font-size: {s['table_px'] + 6}px;}}
-      @media (max-width: 640px) {{
-        [data-testid="stMainBlockContainer"] {{padding-top: 3.6rem;}}
-        .cb-kpis {{grid-template-columns: repeat(2, minmax(0, 1fr));}}
-        .cb-kpi .value {{font-size: 28px;}}
-        .cb-table {{font-size: 14px;}}
-        .cb-table .opt {{display: none;}}
-        /* .cb-cards: a wide table whose rows become cards, each cell labelled by its column */
-        .cb-cards thead {{display: none;}}
-        .cb-cards tr {{display: block; padding: 6px 0; border-bottom: 2px solid rgba(128,128,128,0.4);}}
-        .cb-cards td {{display: flex; justify-content: space-between; gap: 12px; border: none; padding: 2px 4px; text-align: right;}}
-        .cb-cards td::before {{content: attr(data-label); opacity: 0.7; text-align: left;}}
-        .cb-cards td:first-child {{font-size: 16px; justify-content: flex-start;}}
-        .cb-cards td:first-child::before {{content: none;}}
-      }}
-      {screen_css}
-    </style>""")
+    """Page CSS (:func:`lib.theme.page_css`); on the big screen also the script that scales the canvas."""
+    st.html(theme.page_css(screen))
+    if screen:
+        fit_canvas()
+
+
+def fit_canvas() -> None:
+    """Scale the fixed design canvas to the window, letterboxed: the same layout on any TV.
+
+    The script sets ``--cb-scale`` and the offsets on the document once and on
+    every resize; the canvas CSS (:func:`lib.theme.page_css`) does the rest.
+    Streamlit sizes charts and component frames from ``getBoundingClientRect``,
+    which a CSS transform scales; inside the canvas it is answered in canvas
+    pixels instead (positions kept), so a chart is laid out for the canvas,
+    not for the screen. The unscaled answer stays at ``window.cbScreenRect``.
+    """
+    width, height = theme.CANVAS
+    st.html(
+        '<span id="cb-fit"></span><script>(function(){'
+        'if(!window.cbScreenRect){const orig=Element.prototype.getBoundingClientRect; window.cbScreenRect=orig;'
+        'Element.prototype.getBoundingClientRect=function(){const r=orig.call(this), s=window.cbScale||1;'
+        'if(s===1||!this.closest||!this.closest(\'[data-testid="stMain"]\')||this.matches(\'[data-testid="stMain"]\')) return r;'
+        'return new DOMRect(r.x, r.y, r.width/s, r.height/s);};}'
+        f'function fit(){{const s=Math.min(innerWidth/{width},innerHeight/{height}); window.cbScale=s;'
+        'const r=document.documentElement.style; r.setProperty("--cb-scale", s);'
+        f'r.setProperty("--cb-dx", ((innerWidth-{width}*s)/2)+"px"); r.setProperty("--cb-dy", ((innerHeight-{height}*s)/2)+"px");}}'
+        'fit(); if(!window.cbFit){window.cbFit=fit; addEventListener("resize", function(){window.cbFit();});}'
+        '})();</script>',
+        unsafe_allow_javascript=True,
+    )
 
 
 def kpi_tiles(tiles: list[tuple[str, str, str, str]]) -> None:
@@ -107,12 +81,28 @@ def kpi_tiles(tiles: list[tuple[str, str, str, str]]) -> None:
     st.html(f'<div class="cb-kpis">{cells}</div>')
 
 
-def banner(title: str, line: str, extra: str = "") -> None:
-    """The page title with the "data as of" line."""
-    st.html(
-        f'<div class="cb-banner"><span class="title">{escape(title)}</span>'
-        f"<span>{escape(line)}</span><span>{escape(extra)}</span></div>"
-    )
+def banner(title: str, line: str, extra: str = "", alert: str = "") -> None:
+    """The page title with the "data as of" line; ``alert`` (stale data) replaces ``extra`` in amber."""
+    tail = f'<span class="cb-stale" role="alert">{escape(alert)}</span>' if alert else f'<span class="muted">{escape(extra)}</span>'
+    st.html(f'<div class="cb-banner"><span class="title">{escape(title)}</span><span>{escape(line)}</span>{tail}</div>')
+
+
+def freshness_text(fresh: freshness.Freshness, lang: str) -> str:
+    """The banner's "last import" part (:func:`lib.freshness.freshness_line`)."""
+    return freshness.freshness_line(fresh, lang)
+
+
+def stale_text(fresh: freshness.Freshness, lang: str) -> str:
+    """The amber band's sentence, "" when the data is fresh (:func:`lib.freshness.stale_text`)."""
+    return freshness.stale_text(fresh, lang)
+
+
+def desk_notice(message: str, screen: bool, kind: str = "info") -> None:
+    """A notice for a person at a desk; the wall screen logs it instead (kiosk: no permanent notices)."""
+    if screen:
+        _log.info("wall screen notice (not shown): %s", message)
+    else:
+        getattr(st, kind)(message, icon=":material/warning:" if kind == "warning" else "ℹ️")
 
 
 def empty_state(message: str) -> None:
@@ -120,9 +110,11 @@ def empty_state(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-def notices(items: list[str]) -> None:
-    """Show what was dropped from the link, once, without blocking the board."""
-    if items:
+def notices(items: list[str], screen: bool = False) -> None:
+    """Show what was dropped from the link, once, without blocking the board (a toast on the wall)."""
+    if items and screen:
+        toast_notices(items)
+    elif items:
         st.warning(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
 
 
@@ -147,18 +139,21 @@ def clock(lang: str) -> None:
     )
 
 
-def rotate_pages(pages: list, current_url_path: str, seconds: int, query_params: dict[str, list[str]]) -> None:
-    """In screen mode, move to the next page of ``pages`` every ``seconds``.
+def rotate_pages(pages: list, current_url_path: str, rotation: Rotation, query_params: dict[str, list[str]],
+                 at_least: int = 0) -> None:
+    """In screen mode, move on to the playlist's next page after this page's dwell.
 
-    A fragment re-runs alone on its timer; the first run only arms it, so the
-    page is shown for the full period. Switching pages ends the fragment, so
-    timers never pile up over hours on the wall.
+    ``at_least`` is how long the page needs to show itself through (the
+    leaderboard's pages). A fragment re-runs alone on its timer; the first run
+    only arms it, so the page is shown for the full period. Switching pages
+    ends the fragment, so timers never pile up over hours on the wall.
     """
-    pages = [p for p in pages if p.url_path in theme.ROTATION]
-    paths = [p.url_path for p in pages]
-    if current_url_path not in paths:
+    by_path = {p.url_path: p for p in pages}
+    next_path = rotation.next_page(current_url_path)
+    if next_path not in by_path or next_path == current_url_path:
         return
-    next_page = pages[(paths.index(current_url_path) + 1) % len(pages)]
+    seconds = rotation.dwell(current_url_path, at_least)
+    next_page = by_path[next_path]
     armed_at = time.monotonic()
 
     @st.fragment(run_every=seconds)

@@ -20,9 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, backtest, brief, metrics, store
+from lib import assets, backtest, brief, freshness, metrics, store
 from lib.brief import render as brief_render
-from lib.figures import overview, parcel_map, progress
+from lib.figures import command, overview, parcel_map, progress, teams
 from lib.store import snapshot
 from lib.web.state import Filters
 
@@ -356,3 +356,47 @@ def brief_file(url: str, version: int, asof: date, scope: Scope, scoring: metric
     view = brief_view(url, version, asof, scope, scoring)
     render = {"png": brief_render.brief_png, "pdf": brief_render.brief_pdf, "xlsx": brief_render.brief_xlsx}[ext]
     return render(view, lang)
+
+
+# ------------------------------------------------------------------ the wall screen
+
+
+def last_import() -> datetime | None:
+    """When the newest applied import was made (cached per data version: an import bumps it)."""
+    url = store.database_url()
+    return _last_import(url, load_campaign(url).data_version)
+
+
+def board_freshness(now: datetime | None = None) -> tuple[freshness.Freshness, str | None]:
+    """How fresh the board's data is now (:func:`lib.freshness.freshness`), and a configuration problem if any.
+
+    The rule comes from ``[freshness]`` in the secrets, the environment overriding.
+    """
+    campaign = load_campaign()
+    rule, problem = freshness.rule_from_config(store.secrets().get("freshness"), os.environ)
+    end = None if campaign.blocks.empty else max(campaign.blocks["deadline"])
+    fresh = freshness.freshness(
+        data_day=campaign.last_data_day, last_import=last_import(), first_day=campaign.first_day, end_day=end,
+        now=now or datetime.now(), rule=rule,
+    )
+    return fresh, problem
+
+
+def paging_seconds(filters: Filters, page: str) -> int:
+    """How long ``page`` needs on the wall to show each of its own pages once (0: it does not page itself)."""
+    if page != "teams":
+        return 0
+    rule, _ = scoring()
+    n, seconds = teams.teams_pages(len(team_view(filters, rule).board))
+    return n * seconds if n > 1 else 0
+
+
+def command_curves(filters: Filters) -> str:
+    """The command canvas's small-multiple curves (the curves page's daily progress, drawn compact) as SVG."""
+    return _command_curves(key(filters), filters.lang)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _command_curves(k: ViewKey, lang: str) -> str:
+    view = _curves_view(k)
+    return command.block_small_multiples(view.daily, view.table, lang)
