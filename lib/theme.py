@@ -64,10 +64,6 @@ FULL_MARKER = {"symbol": "star", "size": 18, "line": {"width": 1, "color": "#263
 PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
 
 # --- teams -------------------------------------------------------------------
-#: Leaderboard rows per page on the big screen; longer boards page through automatically.
-SCREEN_BOARD_ROWS = 12
-#: Seconds each page of the big-screen leaderboard stays up.
-BOARD_PAGE_SECONDS = 12
 #: How many teams the big screen pins at the top and bottom of the board.
 SCREEN_PINNED = 3
 #: Gold, silver and bronze badges for ranks 1–3 (CSS, not emoji: TVs on an intranet often lack emoji fonts).
