@@ -72,10 +72,11 @@ def test_team_filter_shows_that_team(open_page):
     assert len(rows) == 1 and "新港社区工作组" in rows[0]
 
 
-def test_filters_that_exclude_each_other_show_an_empty_state(open_page):
+def test_a_team_outside_the_chosen_blocks_is_dropped_with_a_notice(open_page):
     at = open_page("teams", asof="2023-10-10", block="yanta-2", team=["nz-xingang"])
     assert not at.exception
-    assert "当前筛选下没有工作组" in at.info[0].value
+    assert "工作组 新港社区工作组（不属于所选地块）" in " ".join(w.value for w in at.warning)
+    assert len(_board_rows(at)) == 6  # Yanta 2's own teams
 
 
 def test_focus_lists_what_is_left_with_masked_owners(open_page, demo_campaign):
@@ -150,3 +151,20 @@ def test_bad_scoring_settings_fall_back_with_a_warning(open_page, scoring):
     assert not at.exception
     assert "scoring.sealed must be a number" in " ".join(w.value for w in at.warning)
     assert len(_board_rows(at)) == 18
+
+
+def test_the_sidebar_offers_only_the_chosen_blocks_teams(open_page):
+    at = open_page("teams", asof="2023-11-07", block="hongxing")
+    assert not at.exception
+    options = at.multiselect(key="team").options
+    assert options == ["鳌峰街道工作组", "城投集团征迁六组"]  # the two teams of the Hongxing site
+    at.multiselect(key="block").set_value([]).run()
+    assert len(at.multiselect(key="team").options) == 18
+
+
+def test_a_team_of_another_block_leaves_the_team_filter(open_page):
+    at = open_page("teams", asof="2023-11-07", block="hongxing", team="nz-xingang")
+    assert not at.exception
+    assert at.multiselect(key="team").value == []
+    assert "team" not in at.query_params
+    assert len(_board_rows(at)) == 2
