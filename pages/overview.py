@@ -18,7 +18,7 @@ ui.kpi_tiles(overview.kpi_tiles(view.kpis, f.lang))
 left, right = st.columns([2.2, 1], gap="medium")
 with left:
     st.subheader(t("blocks.header", f.lang))
-    st.html(overview.block_table_html(view.table, view.forecasts, f.asof, f.lang))
+    st.html(overview.block_table_html(view.table, view.forecasts, f.asof, f.lang, screen=f.screen))
 with right:
     st.subheader(t("records.header", f.lang))
     st.html(overview.records_html(view.table, view.team_records, f.lang))
