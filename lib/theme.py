@@ -41,10 +41,12 @@ GAIN_FLAT = "#757575"
 LAGGARD = "#c62828"
 
 # --- progress curves ---------------------------------------------------------
-#: One colour per block where blocks share a chart (overlaid curves), in block order.
-BLOCK_COLOURS: tuple[str, ...] = ("#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#558b2f", "#ef6c00", "#37474f")
+#: One colour per block where blocks share a chart (overlaid curves), in block order. Their
+#: hues keep 20° or more from the status colours (green done, blue on track, orange at
+#: risk, red late), so a block's curve never reads as a verdict.
+BLOCK_COLOURS: tuple[str, ...] = ("#6a1b9a", "#00838f", "#ad1457", "#827717", "#4527a0", "#00695c", "#880e4f", "#311b92")
 #: BLOCK_COLOURS lightened for the dark big screen.
-BLOCK_COLOURS_SCREEN: tuple[str, ...] = ("#64b5f6", "#ce93d8", "#4dd0e1", "#f48fb1", "#bcaaa4", "#aed581", "#ffb74d", "#b0bec5")
+BLOCK_COLOURS_SCREEN: tuple[str, ...] = ("#ce93d8", "#4dd0e1", "#f48fb1", "#dce775", "#b39ddb", "#80cbc4", "#f06292", "#9575cd")
 #: Forecast status (lib.forecast.STATUSES) → colour of its flag.
 FORECAST_COLOURS: dict[str, str] = {
     "finished": "#2e7d32",
