@@ -1,5 +1,7 @@
 """地块地图 Parcel map: every household coloured by its stage, or blocks by sealing rate."""
 
+import logging
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -7,10 +9,14 @@ from lib.figures import parcel_map
 from lib.i18n import label, pct, t
 from lib.web import state, ui, views
 
+log = logging.getLogger(__name__)
 f = state.filters()
 settings = views.load_basemap_settings()
-for key, value in settings.problems:
-    st.warning(t(key, value=value), icon=":material/warning:")
+for key, value in settings.problems:  # the wall has no reader for a notice: the server log has
+    if f.screen:
+        log.warning(t(key, "en", value=value))
+    else:
+        st.warning(t(key, value=value), icon=":material/warning:")
 st.html(parcel_map.page_css(f.screen))
 
 # On the big screen the options come from the link only: the row is hidden, not dropped.
@@ -38,6 +44,10 @@ view = views.map_view(f, tuple(stages or ()), bool(left_only), parcel_map.datum_
 notices = [t(notice)] if notice else []
 if view.level == "blocks":
     notices.append(t("map.city_view", n=view.in_view, max=parcel_map.MAX_FEATURES))
+if f.screen and notices:  # kiosk: no permanent notices on the wall; the log keeps them
+    for text in notices:
+        log.info(text)
+    notices = []
 
 selected = None
 if view.level == "households":
