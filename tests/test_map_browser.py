@@ -25,7 +25,7 @@ def _labels(page) -> list[dict]:
     page.wait_for_timeout(300)  # placement runs again once fonts are in
     return frame.locator(".leaflet-container").evaluate(
         """box => { const b = box.getBoundingClientRect();
-                    return [...box.querySelectorAll('.cb-label')].map(e => { const r = e.getBoundingClientRect();
+                    return [...box.querySelectorAll('.cb-label')].filter(e => e.offsetWidth).map(e => { const r = e.getBoundingClientRect();
                       return {text: e.innerText, x: r.left - b.left, y: r.top - b.top, w: r.width, h: r.height,
                               W: b.width, H: b.height, clipped: e.scrollWidth > e.clientWidth}; }); }"""
     )

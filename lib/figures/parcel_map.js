@@ -146,8 +146,15 @@
       var se = map.latLngToContainerPoint(item.bounds.getSouthEast());
       return {x: nw.x, y: nw.y, w: se.x - nw.x, h: se.y - nw.y};
     });
+    var shown = 0;
     labels.forEach(function (item, i) {
-      var el = item.el, w = el.offsetWidth, h = el.offsetHeight, b = shapes[i], gap = 3;
+      var el = item.el, b = shapes[i], gap = 3;
+      // A block outside the frame (say, a finished one when only what is left is shown) keeps no label.
+      var inView = b.x < W && b.x + b.w > 0 && b.y < H && b.y + b.h > 0;
+      el.style.display = inView ? "" : "none";
+      if (!inView) return;
+      shown += 1;
+      var w = el.offsetWidth, h = el.offsetHeight;
       var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
       var others = shapes.filter(function (_, j) { return j !== i; });
       var spots = [
@@ -169,7 +176,7 @@
       el.classList.toggle("cb-label-crowded", bestCost >= 100);
       taken.push(best);
     });
-    box.setAttribute("data-labels", String(labels.length));
+    box.setAttribute("data-labels", String(shown));
   }
 
   // Basemap tiles, added once the view is set so no tile is fetched twice. Tiles that
