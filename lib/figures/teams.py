@@ -190,7 +190,7 @@ def _board_columns(lang: str, *, screen: bool, show_score: bool, focus_query: st
     # At a desk the status comes before the reference columns, which scroll off first on a narrow window.
     counts = [("teams.col.assigned", "num opt ref", lambda r: str(r.assigned)),
               ("teams.col.signed", "num opt ref", lambda r: str(r.signed)),
-              ("teams.col.sealed", "num opt", lambda r: str(r.sealed))]
+              ("teams.col.sealed", "num opt ref", lambda r: str(r.sealed))]
     return rank + rate + gains + flag + block + counts
 
 
@@ -199,7 +199,7 @@ def _board_css(screen: bool) -> str:
     lag_bg = "rgba(255, 107, 107, 0.16)" if screen else "rgba(198, 40, 40, 0.07)"
     tile = "rgba(255, 255, 255, 0.07)" if screen else "rgba(128, 128, 128, 0.08)"
     lag = _palette(screen)["lag"]
-    pad = "4px 10px" if screen else "6px 8px"
+    pad = "4px 10px" if screen else "6px 7px"
     # On the wall a team's name is never cut (the laggards are the point); the block name gives way
     # with an ellipsis (its full name is the cell's tooltip, and the blocks are on every other page).
     block_clip = " white-space: nowrap; overflow: hidden; text-overflow: ellipsis;" if screen else ""
@@ -207,7 +207,7 @@ def _board_css(screen: bool) -> str:
       .cb-board td {{padding: {pad};}}
       .cb-board td.team {{white-space: nowrap; font-weight: 600;}}
       .cb-board td.team small {{display: block; opacity: .65; font-size: .72em; font-weight: 400;}}
-      .cb-board td.block {{max-width: {"6em" if screen else "9em"}; min-width: {"4em" if screen else "7em"};{block_clip}}}
+      .cb-board td.block {{max-width: {"6em" if screen else "9em"}; min-width: {"4em" if screen else "6em"};{block_clip}}}
       .cb-board td.status {{min-width: {"9em" if screen else "6em"}; font-weight: 600; white-space: nowrap;}}
       .cb-board tbody tr {{position: relative;}}
       .cb-row-link {{color: inherit; text-decoration: none;}}
