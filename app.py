@@ -66,7 +66,8 @@ empty = campaign.is_empty
 if empty:  # say how to load data; only the data page is there to do it
     st.header(t("empty.title", early_lang))
     st.info(t("empty.body", early_lang, url=board.shown_url))
-choices = state.choices_of(campaign.block_names, campaign.team_names, campaign.first_day, campaign.last_data_day)
+choices = state.choices_of(campaign.block_names, campaign.team_names, campaign.first_day, campaign.last_data_day,
+                           campaign.team_blocks)
 _, dropped = state.begin_run(choices)
 i18n.set_lang(str(st.session_state.get("lang") or "zh"))
 shell = state.shell()
@@ -90,7 +91,13 @@ with st.sidebar:
         asof = st.date_input(t("filter.asof"), key="asof", min_value=choices.first_day, max_value=choices.last_day)
         blocks = st.multiselect(t("filter.blocks"), list(choices.blocks), key="block",
                                 format_func=choices.blocks.get, placeholder=t("filter.all"))
-        teams = st.multiselect(t("filter.teams"), list(choices.teams), key="team",
+        # Only the chosen blocks' teams; a team of another block leaves the filter with its block.
+        team_choices = choices.teams_in(blocks)
+        outside = [v for v in st.session_state.get("team") or [] if v not in team_choices]
+        if outside:
+            st.session_state["team"] = [v for v in st.session_state["team"] if v in team_choices]
+            dropped = [*dropped, *(t("notice.team_outside_blocks", value=choices.teams.get(v, v)) for v in outside)]
+        teams = st.multiselect(t("filter.teams"), list(team_choices), key="team",
                                format_func=choices.teams.get, placeholder=t("filter.all"))
         ptypes = st.multiselect(t("filter.ptypes"), list(choices.ptypes), key="ptype",
                                 format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))

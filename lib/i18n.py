@@ -46,6 +46,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.unknown_value": ("{name}={value}（无此项）", "{name}={value} (no such item)"),
     "notice.bad_number": ("{name}={value}（应为 {low}–{high} 的整数）", "{name}={value} (expected a whole number {low}–{high})"),
     "notice.unknown_param": ("{name}（未知参数）", "{name} (unknown parameter)"),
+    # --- campaign-level map and desk filters (13b) ---
+    "notice.team_outside_blocks": ("工作组 {value}（不属于所选地块）", "team {value} (not in the chosen blocks)"),
     "empty.title": ("还没有数据", "No data yet"),
     "empty.body": (
         "当前数据库（{url}）中没有地块或住户。导入台账：在「数据」页上传，或运行 `python -m lib.ingest 台账.xlsx`；"

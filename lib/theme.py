@@ -44,10 +44,12 @@ GAIN_FLAT = "#757575"
 LAGGARD = "#c62828"
 
 # --- progress curves ---------------------------------------------------------
-#: One colour per block where blocks share a chart (overlaid curves), in block order.
-BLOCK_COLOURS: tuple[str, ...] = ("#1565c0", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#558b2f", "#ef6c00", "#37474f")
+#: One colour per block where blocks share a chart (overlaid curves), in block order. Their
+#: hues keep 20° or more from the status colours (green done, blue on track, orange at
+#: risk, red late), so a block's curve never reads as a verdict.
+BLOCK_COLOURS: tuple[str, ...] = ("#6a1b9a", "#00838f", "#ad1457", "#827717", "#4527a0", "#00695c", "#880e4f", "#311b92")
 #: BLOCK_COLOURS lightened for the dark big screen.
-BLOCK_COLOURS_SCREEN: tuple[str, ...] = ("#64b5f6", "#ce93d8", "#4dd0e1", "#f48fb1", "#bcaaa4", "#aed581", "#ffb74d", "#b0bec5")
+BLOCK_COLOURS_SCREEN: tuple[str, ...] = ("#ce93d8", "#4dd0e1", "#f48fb1", "#dce775", "#b39ddb", "#80cbc4", "#f06292", "#a48fe0")
 #: Forecast status (lib.forecast.STATUSES) → colour of its flag.
 FORECAST_COLOURS: dict[str, str] = {
     "finished": "#2e7d32",
@@ -67,10 +69,6 @@ FULL_MARKER = {"symbol": "star", "size": 18, "line": {"width": 1, "color": "#263
 PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
 
 # --- teams -------------------------------------------------------------------
-#: Leaderboard rows per page on the big screen; longer boards page through automatically.
-SCREEN_BOARD_ROWS = 12
-#: Seconds each page of the big-screen leaderboard stays up.
-BOARD_PAGE_SECONDS = 12
 #: How many teams the big screen pins at the top and bottom of the board.
 SCREEN_PINNED = 3
 #: Gold, silver and bronze badges for ranks 1–3 (CSS, not emoji: TVs on an intranet often lack emoji fonts).

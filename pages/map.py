@@ -1,5 +1,7 @@
 """地块地图 Parcel map: every household coloured by its stage, or blocks by sealing rate."""
 
+import logging
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -7,6 +9,7 @@ from lib.figures import parcel_map
 from lib.i18n import label, pct, t
 from lib.web import state, ui, views
 
+log = logging.getLogger(__name__)
 f = state.filters()
 settings = views.load_basemap_settings()
 for key, value in settings.problems:

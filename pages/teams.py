@@ -30,7 +30,8 @@ if f.screen:
 
 st.subheader(t("teams.title", f.lang))
 st.caption(teams.team_summary(board, f.lang))
-st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score))
+# A row is a link to its team's drill-down below (the link keeps every filter).
+st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score, focus_query=state.link_query(f)))
 with st.expander(t("teams.rule_title", f.lang), expanded=True):
     st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
 

@@ -41,6 +41,15 @@ def test_block_rows_escape_names_and_show_the_outlook():
     assert "12-30" in html and "✓ 10-18" in html
 
 
+def test_a_narrow_desk_drops_the_reference_columns_but_the_wall_keeps_them():
+    desk = overview.block_table_html(_table(), _forecasts(), ASOF, "zh")
+    wall = overview.block_table_html(_table(), _forecasts(), ASOF, "zh", screen=True)
+    assert "@media (max-width: 1500px) { .cb-blocks .ref {display: none;} }" in desk
+    assert "@media" not in wall
+    # households, today, double-100 % day and pace give way; rates, required pace, finish and flag stay.
+    assert desk.count('<th class="num opt ref">') == 4 and desk.count('<td class="num opt ref">') == 4 * len(_table())
+
+
 def test_kpi_tiles_have_two_decimal_rates():
     blocks = ledgers.blocks([("b1", "B", LAUNCH)])
     hh = ledgers.households([{"signed": date(2023, 9, 20)}, {}, {}])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 from datetime import date, timedelta
 
 import pandas as pd
@@ -281,3 +282,66 @@ def test_the_demo_star_for_yanta_2_stands_on_day_33(demo_campaign):
     assert [list(s.x) for s in stars] == [[33], [33]]
     table = metrics.block_table(demo_campaign.households, demo_campaign.blocks, asof).set_index("block_id")
     assert table.loc["yanta-2", "double_full_day"] == 33
+
+
+# --- read from 4 m (the wall) --------------------------------------------------
+
+
+def _texts(fig: dict) -> list[int]:
+    """Every text size on a chart: axis ticks, labels, legend."""
+    lay = fig["layout"]
+    sizes = [lay[axis]["tickfont"]["size"] for axis in ("xaxis", "yaxis", "yaxis2")]
+    sizes += [a["font"]["size"] for a in lay["annotations"]]
+    if lay.get("showlegend"):
+        sizes.append(lay["legend"]["font"]["size"])
+    return sizes
+
+
+@pytest.mark.parametrize("chart", ["blocks", "overlay"])
+def test_on_the_wall_no_chart_text_is_under_18_px(chart: str):
+    daily = metrics.daily_progress(BOTH, TWO, ASOF)
+    figs = progress.progress_curves(daily, blocks=TWO, asof=ASOF, x="date", chart=chart, lang="zh", screen=True)
+    for fig in figs:
+        assert min(_texts(fig.to_plotly_json())) >= 18
+    desk = progress.progress_curves(daily, blocks=TWO, asof=ASOF, x="date", chart=chart, lang="zh")
+    assert min(_texts(desk[0].to_plotly_json())) == 11  # the desk keeps its compact type
+
+
+def test_the_walls_daily_gain_strip_is_taller_and_its_ticks_fewer():
+    wall, desk = _curve(screen=True)["layout"], _curve()["layout"]
+    assert wall["yaxis2"]["domain"] == [0.0, 0.33] and desk["yaxis2"]["domain"] == [0.0, 0.25]
+    assert wall["yaxis"]["domain"] == [0.46, 1.0] and desk["yaxis"]["domain"] == [0.34, 1.0]
+    assert wall["yaxis"]["tickvals"] == [0, 50, 100] and desk["yaxis"]["tickvals"] == [0, 25, 50, 75, 100]
+
+
+@pytest.mark.parametrize("screen", [False, True])
+def test_today_and_the_gain_title_sit_on_either_side_of_the_panes_gap(screen: bool):
+    notes = {a["text"]: a for a in _curve(screen=screen)["layout"]["annotations"]}
+    title, today = notes["日增 (户/天)"], notes["今日"]
+    foot = 0.46 if screen else 0.34  # the curves' foot
+    # The title hangs below the foot, the line labels stand on it: they cannot meet.
+    assert (title["y"], title["yanchor"]) == (foot, "top")
+    assert (today["y"], today["yanchor"]) == (foot, "bottom") and notes["第100天"]["yanchor"] == "bottom"
+
+
+def test_the_overlay_by_date_labels_each_blocks_deadline_in_its_colour_stacked():
+    daily = metrics.daily_progress(BOTH, TWO, ASOF)
+    fig = progress.progress_overlay(daily, blocks=TWO, stage="sealed", asof=ASOF, x="date", lang="zh",
+                                    screen=True).to_plotly_json()
+    deadlines = [s for s in _lines(fig) if s["line"]["dash"] == theme.DEADLINE_LINE["dash"]]
+    assert [s["line"]["color"] for s in deadlines] == list(theme.BLOCK_COLOURS_SCREEN[:2])
+    labels = [(a["text"], a["yshift"], a["font"]["color"]) for a in fig["layout"]["annotations"] if "第100天" in a["text"]]
+    assert labels == [("一号地块 第100天", 0, theme.BLOCK_COLOURS_SCREEN[0]), ("二号地块 第100天", 27, theme.BLOCK_COLOURS_SCREEN[1])]
+
+
+def _hue(colour: str) -> float:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+@pytest.mark.parametrize("palette", [theme.BLOCK_COLOURS, theme.BLOCK_COLOURS_SCREEN])
+def test_block_colours_keep_clear_of_the_status_colours(palette):
+    verdicts = [c for k, c in theme.FORECAST_COLOURS.items() if k != "no_data"] + [theme.SCREEN_GAIN_UP, theme.SCREEN_LAGGARD]
+    for colour in palette:
+        gap = min(min(abs(_hue(colour) - _hue(v)) % 360, 360 - abs(_hue(colour) - _hue(v)) % 360) for v in verdicts)
+        assert gap >= 20, (colour, gap)

@@ -132,3 +132,15 @@ def test_the_big_screen_gives_the_map_the_width(open_page):
     assert not any("图上" in c.value for c in at.caption)  # no side panel
     with_household = open_page("map", asof="2023-11-07", block="zhuangyuan", screen="1", hh="ZY-0006")
     assert "ZY-0006" in _html(with_household)
+
+
+def test_the_big_screen_logs_a_basemap_problem_instead_of_showing_it(open_page, monkeypatch, caplog):
+    monkeypatch.setenv("MAP_BASEMAP", "tianditu")  # no key: it falls back to no basemap
+    desk = open_page("map", asof="2023-11-07", block="hongxing")
+    assert not desk.exception
+    assert any(i.value.startswith("未配置天地图密钥") for i in desk.info)
+    with caplog.at_level("INFO"):
+        wall = open_page("map", asof="2023-11-07", block="hongxing", screen="1")
+    assert not wall.exception
+    assert not wall.info and not wall.warning
+    assert "未配置天地图密钥" in caplog.text

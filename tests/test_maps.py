@@ -304,3 +304,70 @@ def test_an_empty_scope_keeps_its_shape():
     view = parcel_map.build_view(gpd.GeoDataFrame(empty, crs=schema.CRS), BLOCKS, TEAMS, date(2023, 9, 25))
     assert view.level == "households" and view.in_view == 0 and _records(view) == []
     assert parcel_map.parcel_map(view) is not None
+
+
+# ------------------------------------------------------- the campaign view
+
+
+def test_the_view_fits_its_bounds_with_a_small_margin_of_its_larger_side():
+    # 0.04° wide, 0.01° tall: 5 % of 0.04° = 0.002° on every side.
+    assert parcel_map.fit_bounds((119.30, 26.07, 119.34, 26.08), 0.05) == pytest.approx(
+        (119.298, 26.068, 119.342, 26.082)
+    )
+    assert parcel_map.fit_bounds((119.3, 26.07, 119.3, 26.07)) == (119.3, 26.07, 119.3, 26.07)
+    assert parcel_map.FIT_MARGIN == 0.03
+    with pytest.raises(ValueError, match=r"bounds must be \(west, south, east, north\), got \(2, 0, 1, 1\)"):
+        parcel_map.fit_bounds((2, 0, 1, 1))
+    with pytest.raises(ValueError, match=r"margin must be a share of the view in \[0, 1\), got 1.5"):
+        parcel_map.fit_bounds((0, 0, 1, 1), 1.5)
+
+
+def _config(view, **kwargs) -> dict:
+    return json.loads(parcel_map.ParcelLayer(view, lang="zh", **kwargs).config)
+
+
+def _two_blocks():
+    """b1 (west, all sealed) and b2 (east, nothing sealed), each with one household."""
+    blocks = ledgers.blocks([("b1", "West", LAUNCH), ("b2", "East", LAUNCH)])
+    blocks["geometry"] = [shapely.box(119.30, 26.07, 119.31, 26.08), shapely.box(119.33, 26.07, 119.34, 26.08)]
+    hh = ledgers.households([
+        {"id": "W1", "block": "b1", "signed": date(2023, 9, 18), "sealed": date(2023, 9, 20)},
+        {"id": "E1", "block": "b2"},
+    ])
+    return hh, blocks
+
+
+def test_the_map_is_sent_the_fitted_bounds_of_what_it_draws():
+    hh, blocks = _two_blocks()
+    hh["geometry"] = [shapely.box(119.30, 26.07, 119.31, 26.08), shapely.box(119.33, 26.07, 119.34, 26.08)]
+    view = parcel_map.build_view(hh, blocks, TEAMS, date(2023, 9, 25))
+    assert view.bounds == pytest.approx((119.30, 26.07, 119.34, 26.08))
+    # 3 % of the 0.04° width on every side, as [[south, west], [north, east]].
+    (south, west), (north, east) = _config(view)["bounds"]
+    assert (south, west, north, east) == pytest.approx((26.0688, 119.2988, 26.0812, 119.3412))
+    left = parcel_map.build_view(hh, blocks, TEAMS, date(2023, 9, 25), left_only=True)
+    assert left.bounds == pytest.approx((119.33, 26.07, 119.34, 26.08))  # only E1 is left
+
+
+def test_the_city_view_zooms_to_the_blocks_with_something_left():
+    hh, blocks = _two_blocks()
+    city = parcel_map.build_view(hh, blocks, TEAMS, date(2023, 9, 25), max_features=0)
+    assert city.level == "blocks" and city.bounds == pytest.approx((119.30, 26.07, 119.34, 26.08))
+    left = parcel_map.build_view(hh, blocks, TEAMS, date(2023, 9, 25), max_features=0, left_only=True)
+    assert left.level == "blocks" and left.bounds == pytest.approx((119.33, 26.07, 119.34, 26.08))
+
+
+def test_labels_name_every_block_with_its_sealing_rate_worst_first():
+    hh, blocks = _two_blocks()
+    records = json.loads(parcel_map.build_view(hh, blocks, TEAMS, date(2023, 9, 25)).blocks_json)
+    # The map places labels in this order: the block with most left gets the best place.
+    assert [(r[0], r[1], r[4]) for r in records] == [("b2", "East", "0.00%"), ("b1", "West", "100.00%")]
+
+
+def test_the_desk_map_filters_by_block_and_the_wall_map_has_no_controls_nor_notices():
+    view = parcel_map.build_view(_four(), BLOCKS, TEAMS, date(2023, 9, 25))
+    desk, wall = _config(view), _config(view, screen=True)
+    assert desk["block_click"] is True and desk["tile_notice"] is True
+    assert wall["block_click"] is False and wall["tile_notice"] is False
+    assert '"zoomControl": true' in _sent(parcel_map.parcel_map(view))
+    assert '"zoomControl": false' in _sent(parcel_map.parcel_map(view, screen=True))

@@ -91,3 +91,15 @@ def test_a_board_on_the_latest_day_follows_new_data(monkeypatch):
 
 def test_a_link_that_named_its_day_stays_on_it(monkeypatch):
     assert _after_new_data(monkeypatch, _state_pinned=True) == date(2023, 11, 7)
+
+
+def test_the_team_filter_offers_the_chosen_blocks_teams_only():
+    choices = state.choices_of(
+        {"yanta-2": "雁塔二地块", "zhuangyuan": "状元地块"},
+        {"yt-party": "雁塔二党员突击队", "zy-party": "状元党员突击队", "zy-nh-1": "宁化街道征迁工作组一组"},
+        date(2023, 9, 16), date(2023, 11, 7),
+        {"yt-party": "yanta-2", "zy-party": "zhuangyuan", "zy-nh-1": "zhuangyuan"},
+    )
+    assert choices.teams_in(["zhuangyuan"]) == {"zy-party": "状元党员突击队", "zy-nh-1": "宁化街道征迁工作组一组"}
+    assert list(choices.teams_in(["yanta-2", "zhuangyuan"])) == ["yt-party", "zy-party", "zy-nh-1"]
+    assert choices.teams_in([]) == choices.teams  # no block chosen: every team

@@ -28,7 +28,9 @@ def test_latest_day_ranks_every_team_with_xingang_first(open_page):
     assert len(rows) == 18
     first = " ".join(rows[0].split())
     assert first.startswith("1 – 新港社区工作组")
-    assert " 73 73 73 " in f" {first} " and "100.00%" in first and "✓ 第 13 天全部封房" in first
+    assert " 73 73 73 " in f" {first} " and "100.00%" in first and "✓ 第 13 天完成" in first
+    assert 'title="✓ 第 13 天全部封房"' in _html(at)  # the status in full, as the cell's tooltip
+    assert 'href="?asof=2023-11-07&amp;focus=nz-xingang"' in _html(at)  # the row drills down
     assert "共 18 个工作组 · 已全部封房 12 个 · 后进 5 个" in " ".join(c.value for c in at.caption)
     page = _html(at)
     assert "后进：连续 6 天无新增封房" in page  # 汽车南站党员突击队: 27/28, last sealed 11-01
@@ -51,7 +53,8 @@ def test_an_earlier_day_shows_its_own_ranks_and_changes(open_page):
     assert rows[1].startswith("2 – 城投集团征迁一组") and "94.00%" in rows[1]
     assert rows[7].startswith("8 ▲1 城投集团征迁五组")
     assert rows[8].startswith("9 ▼1 鳌峰街道工作组")
-    assert rows[12].startswith("13 ▼1 新港街道工作组") and "封房率低于本地块 36.8 个百分点" in rows[12]
+    assert rows[12].startswith("13 ▼1 新港街道工作组") and "后进：低于地块 36.8 点" in rows[12]
+    assert "封房率低于本地块 36.8 个百分点" in _html(at)  # in full as the tooltip
     assert "数据截至 2023-10-10 · 第 25 天" in _html(at)
 
 
@@ -69,10 +72,11 @@ def test_team_filter_shows_that_team(open_page):
     assert len(rows) == 1 and "新港社区工作组" in rows[0]
 
 
-def test_filters_that_exclude_each_other_show_an_empty_state(open_page):
+def test_a_team_outside_the_chosen_blocks_is_dropped_with_a_notice(open_page):
     at = open_page("teams", asof="2023-10-10", block="yanta-2", team=["nz-xingang"])
     assert not at.exception
-    assert "当前筛选下没有工作组" in at.info[0].value
+    assert "工作组 新港社区工作组（不属于所选地块）" in " ".join(w.value for w in at.warning)
+    assert len(_board_rows(at)) == 6  # Yanta 2's own teams
 
 
 def test_focus_lists_what_is_left_with_masked_owners(open_page, demo_campaign):
@@ -147,3 +151,20 @@ def test_bad_scoring_settings_fall_back_with_a_warning(open_page, scoring):
     assert not at.exception
     assert "scoring.sealed must be a number" in " ".join(w.value for w in at.warning)
     assert len(_board_rows(at)) == 18
+
+
+def test_the_sidebar_offers_only_the_chosen_blocks_teams(open_page):
+    at = open_page("teams", asof="2023-11-07", block="hongxing")
+    assert not at.exception
+    options = at.multiselect(key="team").options
+    assert options == ["鳌峰街道工作组", "城投集团征迁六组"]  # the two teams of the Hongxing site
+    at.multiselect(key="block").set_value([]).run()
+    assert len(at.multiselect(key="team").options) == 18
+
+
+def test_a_team_of_another_block_leaves_the_team_filter(open_page):
+    at = open_page("teams", asof="2023-11-07", block="hongxing", team="nz-xingang")
+    assert not at.exception
+    assert at.multiselect(key="team").value == []
+    assert "team" not in at.query_params
+    assert len(_board_rows(at)) == 2

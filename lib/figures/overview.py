@@ -61,16 +61,22 @@ def day_tag(row: Any, lang: str) -> str:
     return t("unit.launches_on", lang, launch=month_day(row.launch_date, row.launch_date))
 
 
+#: A desk window narrower than this (a 1366 px laptop, less the sidebar) drops the block
+#: table's reference columns rather than scroll sideways or wrap a name a character a line.
+DESK_NARROW_PX = 1500
+
+
 def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, lang: str, *, screen: bool = False) -> str:
     """The overview's block rows: rates, double-100 % day, paces, forecast finish and flag.
 
     The flag and the projected sealing finish (P50) are the same ones the
-    curves page shows (:func:`lib.metrics.block_outlooks`).
+    curves page shows (:func:`lib.metrics.block_outlooks`). "opt" columns give
+    way on a phone; at a desk narrower than :data:`DESK_NARROW_PX` the "ref"
+    ones do too (not on the wall, whose canvas is scaled as a whole).
     """
-    # "opt" columns give way first on a phone.
     head = [
-        ("col.block", ""), ("col.households", "num opt"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
-        ("col.today", "num opt"), ("col.full_day", "num opt"), ("col.pace", "num opt"), ("col.required", "num opt"),
+        ("col.block", "name"), ("col.households", "num opt ref"), ("col.signed_rate", "num"), ("col.sealed_rate", "num"),
+        ("col.today", "num opt ref"), ("col.full_day", "num opt ref"), ("col.pace", "num opt ref"), ("col.required", "num opt"),
         ("col.finish", "num opt"), ("col.status", ""),
     ]
     th = "".join(f'<th class="{cls}">{escape(t(key, lang))}</th>' for key, cls in head)
@@ -84,20 +90,23 @@ def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, l
         required = _pace(row.required_sealed) if row.required_sealed is not None else t("overdue", lang)
         body.append(
             "<tr>"
-            f'<td><span class="cb-dot" style="background:{colour}"></span>{escape(str(row.name))}'
+            f'<td class="name"><span class="cb-dot" style="background:{colour}"></span>{escape(str(row.name))}'
             f' <small style="opacity:.7">{escape(day_tag(row, lang))}</small></td>'
-            f'<td class="num opt">{row.households:,}</td>'
+            f'<td class="num opt ref">{row.households:,}</td>'
             f'<td class="num">{pct(row.signed_rate)}</td>'
             f'<td class="num"><b>{pct(row.sealed_rate)}</b></td>'
-            f'<td class="num opt">+{row.sealed_today}</td>'
-            f'<td class="num opt">{escape(full)}</td>'
-            f'<td class="num opt">{_pace(row.pace_sealed)}</td>'
+            f'<td class="num opt ref">+{row.sealed_today}</td>'
+            f'<td class="num opt ref">{escape(full)}</td>'
+            f'<td class="num opt ref">{_pace(row.pace_sealed)}</td>'
             f'<td class="num opt">{escape(required)}</td>'
             f'<td class="num opt">{escape(_finish_p50(sealed_fc.get(row.block_id), row.deadline, asof, lang))}</td>'
             f'<td style="color:{colour};font-weight:600;white-space:nowrap">{escape(label("forecast", flag, lang))}</td>'
             "</tr>"
         )
-    return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    narrow = "" if screen else f"@media (max-width: {DESK_NARROW_PX}px) {{ .cb-blocks .ref {{display: none;}} }}"
+    css = f"<style>.cb-blocks td.name {{min-width: 7em;}} .cb-blocks td.name small {{white-space: nowrap;}} {narrow}</style>"
+    return (f'{css}<div class="cb-scroll"><table class="cb-table cb-blocks"><thead><tr>{th}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def _finish_p50(fc: Any, deadline: date, asof: date, lang: str) -> str:

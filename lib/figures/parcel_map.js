@@ -22,6 +22,10 @@
   css.textContent = C.css;
   document.head.appendChild(css);
 
+  // Block labels live in one layer over the map (not in a map pane) so they can be placed in
+  // screen pixels: beside their block, inside the frame, never over one another.
+  var labelPane = L.DomUtil.create("div", "cb-labels", box);
+
   function ring(flat) {
     var out = [], x = 0, y = 0;
     for (var k = 0; k < flat.length; k += 2) {
@@ -46,30 +50,37 @@
   }
 
   // Block outlines (under the houses) or, in the city view, blocks filled by sealing rate.
+  // On the desk a block is clickable (its outline, the gaps between its houses and its
+  // label): st_folium reports it and the page filters the board to it.
   var cityView = C.mode === "blocks";
+  var labels = [];
   B.forEach(function (b) {
     var shape = L.geoJSON({type: "Feature", properties: {block: b[0]}, geometry: geometry(b[7])}, {
-      interactive: cityView,
+      interactive: C.block_click,
       style: cityView
-        ? {color: C.outline, weight: 1.5, fillColor: b[5], fillOpacity: 0.8}
-        : {color: C.outline, weight: 2, dashArray: "6 4", fill: false}
+        ? {className: "cb-block", color: C.outline, weight: 1.5, fillColor: b[5], fillOpacity: 0.8}
+        : {className: "cb-block", color: C.outline, weight: 2, dashArray: "6 4", fill: C.block_click, fillOpacity: 0}
     });
-    if (cityView) {
-      shape.bindTooltip(
-        '<div class="cb-tip-title">' + b[1] + "</div><table>" +
-          row(C.t.households, b[2]) + row(C.t.signed, b[3]) + row(C.t.sealed, b[4]) +
-          row(C.t.left, b[6]) + "</table><div class=\"cb-tip-hint\">" + C.t.click_block + "</div>",
-        {sticky: true, className: "cb-tip"}
-      );
+    if (C.block_click) {
+      var tip = '<div class="cb-tip-title">' + b[1] + "</div><table>" +
+        row(C.t.households, b[2]) + row(C.t.signed, b[3]) + row(C.t.sealed, b[4]) +
+        row(C.t.left, b[6]) + "</table><div class=\"cb-tip-hint\">" + C.t.click_block + "</div>";
+      shape.bindTooltip(tip, {sticky: true, className: "cb-tip"});
     }
     shape.addTo(map);
-    L.marker([b[8][1] / 1e6, b[8][0] / 1e6], {
-      interactive: false,
-      keyboard: false,
-      icon: L.divIcon({className: "cb-label", iconSize: null, html: "<span>" + b[1] + " · " + b[4] + "</span>"})
-    }).addTo(map);
+    var el = L.DomUtil.create("div", "cb-label", labelPane);
+    el.innerHTML = "<b>" + b[1] + "</b><span> · " + b[4] + "</span>";
+    el.setAttribute("data-block", b[0]);
+    if (C.block_click) {
+      el.classList.add("cb-label-click");
+      L.DomEvent.on(el, "click", function (e) {
+        L.DomEvent.stop(e);
+        var sub = shape.getLayers()[0];
+        shape.fire("click", {latlng: sub.getBounds().getCenter(), layer: sub, sourceTarget: sub});
+      });
+    }
+    labels.push({el: el, bounds: shape.getBounds()});
   });
-
   // Households, coloured by their stage on the as-of day.
   if (!cityView && P.h.length) {
     var records = new Map();
@@ -112,14 +123,72 @@
   };
   legend.addTo(map);
 
+  // Labels: each goes beside its block (above if it can, else below, right, left, or inside),
+  // always inside the frame, at the place that clears the labels placed before it and the
+  // map's controls, then the other blocks. Worst block first (B's order), so the block with
+  // most left keeps the best place.
+  var MARGIN = 4;
+  function overlaps(a, r) {
+    return a.x < r.x + r.w && r.x < a.x + a.w && a.y < r.y + r.h && r.y < a.y + a.h;
+  }
+  function count(r, list) {
+    return list.filter(function (o) { return overlaps(r, o); }).length;
+  }
+  function placeLabels() {
+    var W = box.clientWidth, H = box.clientHeight, mapBox = box.getBoundingClientRect();
+    var taken = [];
+    box.querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (r.width && r.height) taken.push({x: r.left - mapBox.left, y: r.top - mapBox.top, w: r.width, h: r.height});
+    });
+    var shapes = labels.map(function (item) {
+      var nw = map.latLngToContainerPoint(item.bounds.getNorthWest());
+      var se = map.latLngToContainerPoint(item.bounds.getSouthEast());
+      return {x: nw.x, y: nw.y, w: se.x - nw.x, h: se.y - nw.y};
+    });
+    var shown = 0;
+    labels.forEach(function (item, i) {
+      var el = item.el, b = shapes[i], gap = 3;
+      // A block outside the frame (say, a finished one when only what is left is shown) keeps no label.
+      var inView = b.x < W && b.x + b.w > 0 && b.y < H && b.y + b.h > 0;
+      el.style.display = inView ? "" : "none";
+      if (!inView) return;
+      shown += 1;
+      var w = el.offsetWidth, h = el.offsetHeight;
+      var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
+      var others = shapes.filter(function (_, j) { return j !== i; });
+      var spots = [
+        [cx - w / 2, b.y - h - gap], [cx - w / 2, b.y + b.h + gap],
+        [b.x + b.w + gap, cy - h / 2], [b.x - w - gap, cy - h / 2],
+        [b.x, b.y - h - gap], [b.x + b.w - w, b.y - h - gap],
+        [b.x, b.y + b.h + gap], [b.x + b.w - w, b.y + b.h + gap],
+        [cx - w / 2, cy - h / 2]
+      ];
+      var best = null, bestCost = Infinity;
+      spots.forEach(function (p, k) {
+        // Slide along the frame's edge rather than leave it.
+        var r = {x: Math.max(MARGIN, Math.min(W - w - MARGIN, p[0])), y: Math.max(MARGIN, Math.min(H - h - MARGIN, p[1])), w: w, h: h};
+        var cost = 100 * count(r, taken) + 10 * count(r, others) + (overlaps(r, b) ? 1 : 0) + k * 0.01;
+        if (cost < bestCost) { best = r; bestCost = cost; }
+      });
+      el.style.left = Math.round(best.x) + "px";
+      el.style.top = Math.round(best.y) + "px";
+      el.classList.toggle("cb-label-crowded", bestCost >= 100);
+      taken.push(best);
+    });
+    box.setAttribute("data-labels", String(shown));
+  }
+
   // Basemap tiles, added once the view is set so no tile is fetched twice. Tiles that
-  // cannot load (an intranet, no network): drop them and say so.
+  // cannot load (an intranet, no network): drop them; the desk says so, the wall stays clean.
   var fitAndTile = function () {
-    map.options.zoomSnap = 0.25;  // fill the frame; +/- still step whole levels
-    // Keep the legend off the houses where the map is wide enough to spare its width.
+    map.options.zoomSnap = 0;  // fill the frame exactly; +/- still step whole levels
+    // Keep the legend off the houses where the map is wide enough to spare its width,
+    // and leave a label's height above the top blocks.
     // (leaflet.css may not have applied yet, so the legend's width is C's estimate, not measured).
-    var right = box.clientWidth > 640 ? C.legend_px + 24 : 16;
-    map.fitBounds(C.bounds, {paddingTopLeft: [16, 16], paddingBottomRight: [right, 16], maxZoom: C.max_fit_zoom});
+    var right = box.clientWidth > 640 ? C.legend_px + 24 : 12;
+    var top = 12 + (labels.length ? labels[0].el.offsetHeight : 0);
+    map.fitBounds(C.bounds, {paddingTopLeft: [12, top], paddingBottomRight: [right, 12], maxZoom: C.max_fit_zoom});
     var tiles = C.tiles.map(function (spec) {
       return L.tileLayer(spec.url, {
         attribution: spec.attribution, subdomains: spec.subdomains,
@@ -133,8 +202,8 @@
       fellBack = true;
       tiles.forEach(function (layer) { map.removeLayer(layer); });
       box.setAttribute("data-basemap", "none");
-      // The wall screen falls back silently (kiosk: no permanent notices); the desk is told.
-      if (C.kiosk) { console.warn("basemap tiles cannot load; showing no basemap"); return; }
+      console.warn("cb-map: basemap tiles cannot load; showing no basemap");
+      if (!C.tile_notice) return;
       var note = L.control({position: "topright"});
       note.onAdd = function () {
         var div = L.DomUtil.create("div", "cb-notice");
@@ -142,7 +211,7 @@
         return div;
       };
       note.addTo(map);
-      box.setAttribute("data-basemap", "none");
+      placeLabels();
     };
     tiles.forEach(function (layer) {
       layer.on("tileload", function () { loaded += 1; });
@@ -151,10 +220,11 @@
     setTimeout(fallBack, C.tile_timeout_ms);
   };
 
-  // Block labels only when zoomed in far enough to read them.
-  var labelsByZoom = function () { box.classList.toggle("cb-far", map.getZoom() < C.label_zoom); };
-  map.on("zoomend", labelsByZoom);
+  map.on("move zoom resize", placeLabels);
   fitAndTile();
-  labelsByZoom();
+  placeLabels();
+  // Fonts and leaflet.css can land after the first pass and change sizes: place again.
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(placeLabels);
+  window.addEventListener("load", placeLabels);
   performance.mark("cb-map-drawn");  // read by the benchmark
 })

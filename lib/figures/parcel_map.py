@@ -50,8 +50,9 @@ DATUMS = ("wgs84", "gcj02")
 COORD_SCALE = 1_000_000
 #: Footprints are simplified to about 0.3 m: a pixel or less up to zoom 19.
 SIMPLIFY_DEG = 3e-6
-#: Block labels show from this zoom level on (they crowd a city-wide view).
-LABEL_ZOOM = {"households": 15, "blocks": 14}
+#: The campaign view's margin around what it shows, as a share of its larger side:
+#: small, so the blocks fill the frame, yet their outlines never touch its edge.
+FIT_MARGIN = 0.03
 TILE_TIMEOUT_MS = 8000
 MAX_ZOOM = 21
 #: The map's iframe height: the window's height less what sits above the map,
@@ -286,6 +287,24 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
+def fit_bounds(
+    bounds: tuple[float, float, float, float], margin: float = FIT_MARGIN
+) -> tuple[float, float, float, float]:
+    """``bounds`` (west, south, east, north) widened by ``margin`` × its larger side on every side.
+
+    The same margin on all four sides keeps a long, thin campaign from touching
+    the frame on its short sides; a single point gets no margin (the map's
+    maximum fitting zoom applies instead).
+    """
+    west, south, east, north = bounds
+    if west > east or south > north:
+        raise ValueError(f"bounds must be (west, south, east, north), got {bounds!r}")
+    if not 0 <= margin < 1:
+        raise ValueError(f"margin must be a share of the view in [0, 1), got {margin!r}")
+    pad = margin * max(east - west, north - south)
+    return west - pad, south - pad, east + pad, north + pad
+
+
 def _bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
     geoms = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
     if geoms.empty:
@@ -299,7 +318,8 @@ def _blocks_payload(blocks: gpd.GeoDataFrame, table: pd.DataFrame, datum: str) -
     rows = blocks.merge(table[["block_id", "households", "signed_rate", "sealed_rate", "sealed"]], on="block_id")
     rows = gpd.GeoDataFrame(rows, geometry="geometry", crs=blocks.crs)
     rows = rows[rows.geometry.notna() & ~rows.geometry.is_empty]
-    rows = _shift(rows, datum)
+    # Worst first: the map places labels in this order, so the block with most left keeps its place.
+    rows = _shift(rows, datum).sort_values(["sealed_rate", "block_id"], kind="stable")
     geoms = encode_geometries(rows.geometry.to_numpy())
     records = []
     for r, g in zip(rows.itertuples(index=False), geoms, strict=True):
@@ -375,7 +395,9 @@ def build_view(
         bounds = _bounds(drawn) or _bounds(block_frame)
     else:
         payload, ids, missing = {"h": [], "p": [], "t": []}, (), 0
-        bounds = _bounds(block_frame)
+        # "Only what is left" zooms to the blocks that still have households to seal.
+        unfinished = block_frame[block_frame["block_id"].isin(shown["block_id"])] if left_only else block_frame
+        bounds = _bounds(unfinished) or _bounds(block_frame)
     return MapView(
         level=level, asof=asof, datum=datum, in_view=len(shown), household_ids=ids,
         missing_geometry=missing, stage_counts=stage_counts, blocks=block_choices, bounds=bounds,
@@ -405,6 +427,7 @@ def _css(screen: bool) -> str:
     base = 20 if screen else 13
     # Kiosk (the wall screen): no zoom buttons, no tooltips that need a mouse.
     kiosk = ".leaflet-control-zoom, .leaflet-tooltip, .leaflet-popup {display: none !important;}" if screen else ""
+    label_px = 24 if screen else 14
     return kiosk + f"""
       .cb-tip {{font-size: {base}px; line-height: 1.4; white-space: nowrap;}}
       .cb-tip table {{border-collapse: collapse;}}
@@ -419,14 +442,18 @@ def _css(screen: bool) -> str:
       .cb-notice {{max-width: 22em; border-left: 4px solid #ef6c00;}}
       .cb-swatch {{display: inline-block; width: 1em; height: 1em; margin-right: .45em; vertical-align: -.15em;
         border: 1px solid rgba(0,0,0,.25);}}
-      .cb-label span {{display: inline-block; transform: translate(-50%, -115%); white-space: nowrap; font-weight: 700;
-        font-size: {base + 1}px; color: #263238; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff;}}
-      .cb-far .cb-label {{display: none;}}
+      .cb-labels {{position: absolute; left: 0; top: 0; width: 0; height: 0; z-index: 650;}}
+      .cb-label {{position: absolute; white-space: nowrap; font-size: {label_px}px; font-weight: 700; line-height: 1.25; color: #263238;
+        padding: 1px 6px; border-radius: 4px; background: rgba(255,255,255,.82); box-shadow: 0 1px 3px rgba(0,0,0,.25);
+        pointer-events: none;}}
+      .cb-label span {{font-variant-numeric: tabular-nums;}}
+      .cb-label-click {{pointer-events: auto; cursor: pointer;}}
+      .cb-label-click:hover {{outline: 2px solid {theme.MAP_SELECTED};}}
       .leaflet-control-scale-line {{font-size: {base - 2}px;}}
       @media (max-width: 480px) {{
         .cb-legend, .cb-notice {{font-size: 11px; line-height: 1.3; padding: 4px 7px;}}
         .cb-notice {{max-width: 16em;}}
-        .cb-label span {{font-size: 12px;}}
+        .cb-label {{font-size: 12px; padding: 0 4px;}}
       }}
     """
 
@@ -444,7 +471,7 @@ def _config(view: MapView, lang: str, screen: bool, tiles: Sequence[TileSpec] = 
     if view.bounds is None:
         bounds = [[26.06, 119.28], [26.09, 119.33]]
     else:
-        west, south, east, north = view.bounds
+        west, south, east, north = fit_bounds(view.bounds)
         bounds = [[south, west], [north, east]]
     keys = ("owner", "address", "ptype", "stage", "unsigned", "unsigned_days", "team", "households", "left", "click_block")
     text = {k: escape(t(f"map.tip.{k}", lang)) for k in keys}
@@ -467,7 +494,9 @@ def _config(view: MapView, lang: str, screen: bool, tiles: Sequence[TileSpec] = 
              "max_native_zoom": spec.max_native_zoom}
             for spec in tiles
         ],
-        "label_zoom": LABEL_ZOOM[view.level],
+        # A desk user clicks a block to filter the board to it; the wall has no mouse, nor notices.
+        "block_click": not screen,
+        "tile_notice": not screen,
         "tile_timeout_ms": TILE_TIMEOUT_MS,
         "outline": theme.MAP_OUTLINE,
         "background": theme.MAP_BACKGROUND,
@@ -511,7 +540,8 @@ def parcel_map(
     else:
         west, south, east, north = view.bounds
         centre = [(south + north) / 2, (west + east) / 2]
-    m = assets.offline_map(location=centre, zoom_start=16, control_scale=True, max_zoom=MAX_ZOOM)
+    # The wall has no mouse: no +/- buttons there.
+    m = assets.offline_map(location=centre, zoom_start=16, control_scale=True, max_zoom=MAX_ZOOM, zoom_control=not screen)
     # The tiles are added by parcel_map.js after it has fitted the view, so none is fetched twice.
     tiles = tile_layers(basemap, tianditu_key=tianditu_key)
     ParcelLayer(view, lang=lang, screen=screen, tiles=tiles).add_to(m)

@@ -23,9 +23,12 @@ _CHART_MODES = ("blocks", "overlay")
 #: The stage whose finish whisker a block's chart draws on its 100 % line: sealing
 #: ends a household's part in the campaign (the table gives both stages).
 _WHISKER_STAGE = "sealed"
-#: Vertical share of a progress chart for the curves (top) and the daily-gain bars (bottom).
-_CURVE_DOMAIN = (0.34, 1.0)
-_BARS_DOMAIN = (0.0, 0.25)
+#: Vertical share of a progress chart for the curves (top) and the daily-gain bars (bottom);
+#: the wall's bars get more of it, to be read from 4 m. The gap between the panes holds the
+#: gain pane's title under it and the lines' labels above it, so they never meet.
+_DOMAINS = {"desk": ((0.34, 1.0), (0.0, 0.25)), "screen": ((0.46, 1.0), (0.0, 0.33))}
+#: Smallest axis and label text: 18 px on the wall (read from 4 m), 11 px at a desk.
+_MIN_TEXT_PX = {"screen": 18, "desk": 11}
 #: Today's label is left out when the deadline's label is this close (in days).
 _LABEL_CLASH_DAYS = 8
 
@@ -125,24 +128,36 @@ def _weekends_for(x_range: list, x: str, launch: date | None) -> list[dict]:
     return _weekend_shapes((x_range[0] + pd.Timedelta(hours=12)).date(), (x_range[1] - pd.Timedelta(hours=12)).date(), None)
 
 
-def _vline(x: object, style: dict, text: str | None, *, ink: dict, font_px: int) -> tuple[dict, list[dict]]:
-    """A vertical line across both panes, labelled just left of it at the foot of the curves."""
+def _vline(x: object, style: dict, text: str | None, *, ink: dict, font_px: int, screen: bool = False,
+           level: int = 0) -> tuple[dict, list[dict]]:
+    """A vertical line across both panes, labelled just left of it at the foot of the curves.
+
+    ``level`` stacks labels upwards (one text line each), so several lines
+    close together keep their labels apart.
+    """
     x = _js(x)
     shape = {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1, "line": style}
     if text is None:
         return shape, []
+    size = max(_MIN_TEXT_PX["screen" if screen else "desk"], font_px - 3)
     return shape, [{
-        "x": x, "xref": "x", "yref": "paper", "y": _CURVE_DOMAIN[0], "yanchor": "bottom", "xanchor": "right",
-        "text": escape(text), "showarrow": False, "bgcolor": ink["label_bg"],
-        "font": {"color": style["color"], "size": max(11, font_px - 3)},
+        "x": x, "xref": "x", "yref": "paper", "y": _domains(screen)[0][0], "yanchor": "bottom", "xanchor": "right",
+        "yshift": level * int(size * 1.5), "text": escape(text), "showarrow": False, "bgcolor": ink["label_bg"],
+        "font": {"color": style["color"], "size": size},
     }]
+
+
+def _domains(screen: bool) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(curves, bars) vertical domains of a progress chart."""
+    return _DOMAINS["screen" if screen else "desk"]
 
 
 def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: str, screen: bool) -> dict:
     """The two panes (curves over daily-gain bars) sharing one x-axis."""
     font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
     ink = _ink(screen)
-    small = max(11, font_px - 4)
+    curves, bars = _domains(screen)
+    small = max(_MIN_TEXT_PX["screen" if screen else "desk"], font_px - 4)
     xaxis: dict = {"range": [_js(v) for v in x_range], "anchor": "y2", "showgrid": False, "ticks": "outside", "automargin": True,
                    "fixedrange": True, "color": ink["muted"], "tickfont": {"size": small + 1}}
     if x == "day":
@@ -162,13 +177,15 @@ def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: 
         "plot_bgcolor": "rgba(0, 0, 0, 0)", "paper_bgcolor": "rgba(0, 0, 0, 0)",
         "hoverlabel": {"font": {"size": font_px}},
         "xaxis": xaxis,
-        "yaxis": {"domain": list(_CURVE_DOMAIN), "range": [0, 112], "tickvals": [0, 25, 50, 75, 100],
-                  "ticktext": ["0", "25%", "50%", "75%", "100%"], "zeroline": False, "color": ink["muted"],
+        # 18 px ticks from 4 m: three of them fit the wall's short pane, five crowd it.
+        "yaxis": {"domain": list(curves), "range": [0, 112], "tickvals": [0, 50, 100] if screen else [0, 25, 50, 75, 100],
+                  "ticktext": ["0", "50%", "100%"] if screen else ["0", "25%", "50%", "75%", "100%"], "zeroline": False, "color": ink["muted"],
                   "tickfont": {"size": small + 1}, "gridcolor": ink["grid"], "automargin": True, "fixedrange": True},
-        "yaxis2": {"domain": list(_BARS_DOMAIN), "rangemode": "tozero", "nticks": 3, "zeroline": False, "color": ink["muted"],
+        "yaxis2": {"domain": list(bars), "rangemode": "tozero", "nticks": 3, "zeroline": False, "color": ink["muted"],
                    "automargin": True, "fixedrange": True, "gridcolor": ink["grid"], "tickfont": {"size": small}},
+        # The gain pane's title hangs from the curves' foot into the gap; the lines' labels stand on it.
         "annotations": [{
-            "x": 0, "xref": "paper", "y": _BARS_DOMAIN[1], "yref": "paper", "xanchor": "left", "yanchor": "bottom",
+            "x": 0, "xref": "paper", "y": curves[0], "yref": "paper", "xanchor": "left", "yanchor": "top", "yshift": -2,
             "text": escape(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
             "font": {"size": small, "color": ink["muted"]},
         }],
@@ -176,10 +193,10 @@ def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: 
     }
 
 
-def _gain_ticks(highest: float) -> dict:
-    """Whole-household ticks for the daily-gain pane: two or three steps of 1, 2 or 5 × 10^k."""
+def _gain_ticks(highest: float, screen: bool = False) -> dict:
+    """Whole-household ticks for the daily-gain pane: two or three steps of 1, 2 or 5 × 10^k (the wall: one or two)."""
     step = 1
-    while step * 3 < highest:
+    while step * (2 if screen else 3) < highest:
         step = step * 5 // 2 if str(step).startswith("2") else step * 2
     return {"dtick": step, "tick0": 0, "range": [0, max(highest, 1) * 1.08]}
 
@@ -285,17 +302,26 @@ def _finish_whisker(band: pd.DataFrame, *, launch: date, asof: date, x: str, col
 
 
 def _deadline_and_today(layout: dict, *, deadlines: list[Any], today: Any | None, close: bool, lang: str,
-                        screen: bool) -> None:
-    """Add the 100-day line(s) and today's line, labelled; today's label yields when ``close``."""
+                        screen: bool, names: list[str] | None = None, colours: list[str] | None = None) -> None:
+    """Add the 100-day line(s) and today's line, labelled; today's label yields when ``close``.
+
+    With ``names`` (the overlay by date) each deadline is its block's: drawn in
+    the block's colour (``colours``) and labelled with its name, the labels
+    stacked so that close deadlines keep theirs apart.
+    """
     ink = _ink(screen)
     font_px = (theme.SCREEN if screen else theme.DESK)["chart_font_px"]
     for i, at in enumerate(deadlines):
-        shape, notes = _vline(at, theme.DEADLINE_LINE, t("progress.deadline", lang) if i == 0 else None, ink=ink, font_px=font_px)
+        style, text = theme.DEADLINE_LINE, t("progress.deadline", lang)
+        if names is not None:
+            style = {**style, "color": (colours or [])[i] if colours else style["color"]}
+            text = f"{names[i]} {text}"
+        shape, notes = _vline(at, style, text, ink=ink, font_px=font_px, screen=screen, level=i)
         layout["shapes"].append(shape)
         layout["annotations"] += notes
     if today is not None:
         style = {**theme.TODAY_LINE, "color": ink["today"]}
-        shape, notes = _vline(today, style, None if close else t("progress.today", lang), ink=ink, font_px=font_px)
+        shape, notes = _vline(today, style, None if close else t("progress.today", lang), ink=ink, font_px=font_px, screen=screen)
         layout["shapes"].append(shape)
         layout["annotations"] += notes
 
@@ -355,7 +381,7 @@ def progress_curve(
         star = f' {t("progress.full_short", lang, n=int(full["day_n"]))}' if full is not None else ""
         keys.append(f'<span style="color:{ink["text"][stage]}">{escape(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{escape(star)}</span>')
     layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
-    layout["yaxis2"].update(_gain_ticks(float(rows["gained"].max()) if len(rows) else 0.0))
+    layout["yaxis2"].update(_gain_ticks(float(rows["gained"].max()) if len(rows) else 0.0, screen))
     layout["annotations"] += notes
     layout["shapes"] += _weekends_for(x_range, x, launch)
     _deadline_and_today(layout, deadlines=[_x_at(deadline, launch, x)], today=_x_at(asof, launch, x),
@@ -413,13 +439,21 @@ def progress_overlay(
                 tr["name"] = f'{blk.name} {t("progress.full_short", lang, n=int(full["day_n"]))}'
         traces += block_traces
     stacked = rows.groupby("date" if x == "date" else "day_n")["gained"].sum()
-    layout["yaxis2"].update(_gain_ticks(float(stacked.max()) if len(stacked) else 0.0))
-    deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})
+    layout["yaxis2"].update(_gain_ticks(float(stacked.max()) if len(stacked) else 0.0, screen))
     if x == "date":
+        # One line per block's deadline, in its colour and named; blocks sharing a deadline share its line.
+        by_day: dict[Any, list[int]] = {}
+        for i, blk in enumerate(blocks.itertuples(index=False)):
+            by_day.setdefault(_x_at(blk.deadline, blk.launch_date, x), []).append(i)
+        days = sorted(by_day)
+        names = ["、".join(str(blocks.iloc[i]["name"]) for i in by_day[d]) for d in days]
+        colours = [palette[by_day[d][0] % len(palette)] for d in days]
         layout["shapes"] += _weekends_for(x_range, x, None)
         close = any(abs((blk.deadline - asof).days) < _LABEL_CLASH_DAYS for blk in blocks.itertuples(index=False))
-        _deadline_and_today(layout, deadlines=deadlines, today=metrics.ts(asof), close=close, lang=lang, screen=screen)
-    else:
+        _deadline_and_today(layout, deadlines=days, today=metrics.ts(asof), close=close, lang=lang, screen=screen,
+                            names=names, colours=colours)
+    else:  # by day N every block's deadline is day 100: one line
+        deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})
         _deadline_and_today(layout, deadlines=deadlines, today=None, close=False, lang=lang, screen=screen)
     return _figure(traces, layout)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -11,8 +12,37 @@ from lib import metrics, schema, theme
 from lib.i18n import label, pct, round_half_up, t
 from lib.privacy import mask_name
 
+#: Most leaderboard rows one page of the big screen shows; a longer board pages through itself.
+SCREEN_ROWS_PER_PAGE = 12
+#: Seconds each page of the big-screen leaderboard stays up (its dwell per page). A wall
+#: rotation that shows the leaderboard waits ``screen_pages(n) * SCREEN_PAGE_SECONDS``
+#: (:func:`screen_dwell`) so every page is seen once.
+SCREEN_PAGE_SECONDS = 12
+#: Height of the big-screen board on the 1080 px canvas (less the banners and the rule line),
+#: so that a short page spreads its rows over the screen rather than leaving its foot empty.
+SCREEN_BOARD_HEIGHT = "calc(var(--cb-canvas-height, 100vh) - 262px)"
+
+
 # ---------------------------------------------------------------- teams
 # 工作组排行: the leaderboard, its big-screen form and the drill-down.
+
+
+def screen_pages(n_rows: int, rows_per_page: int = SCREEN_ROWS_PER_PAGE) -> int:
+    """How many pages the big-screen leaderboard of ``n_rows`` teams shows (1 for an empty board).
+
+    Raises:
+        ValueError: for a negative row count or a page of no rows.
+    """
+    if n_rows < 0:
+        raise ValueError(f"n_rows must be 0 or more, got {n_rows}")
+    if rows_per_page < 1:
+        raise ValueError(f"rows_per_page must be 1 or more, got {rows_per_page}")
+    return max(1, -(-n_rows // rows_per_page))
+
+
+def screen_dwell(n_rows: int) -> int:
+    """Seconds the big-screen leaderboard of ``n_rows`` teams needs to show every page once."""
+    return screen_pages(n_rows) * SCREEN_PAGE_SECONDS
 
 
 def rank_change_text(change: object) -> str:
@@ -110,9 +140,19 @@ def _rate_cell(rate: float, c: dict[str, str]) -> str:
     return f'<b>{pct(rate)}</b><div class="cb-bar"><span style="width:{width:.1f}%;background:{colour}"></span></div>'
 
 
-def _board_columns(lang: str, *, screen: bool, show_score: bool) -> list[tuple[str, str, Any]]:
-    """(header key, cell class, cell builder) per column; class ``opt`` columns give way on a phone."""
+def _board_columns(lang: str, *, screen: bool, show_score: bool, focus_query: str | None = None) -> list[tuple[str, str, Any]]:
+    """(header key, cell class, cell builder) per column.
+
+    Class ``opt`` columns give way on a phone, ``ref`` ones also on a laptop. With
+    ``focus_query`` (the link's query string) a row is a link to its team's drill-down.
+    """
     c = _palette(screen)
+
+    def name(r: Any) -> str:
+        if focus_query is None:
+            return escape(str(r.team))
+        href = f"?{focus_query}&focus={quote(str(r.team_id), safe='')}" if focus_query else f"?focus={quote(str(r.team_id), safe='')}"
+        return f'<a class="cb-row-link" href="{escape(href)}" target="_self">{escape(str(r.team))}</a>'
 
     def change(r: Any) -> str:
         text = rank_change_text(r.rank_change)
@@ -123,20 +163,22 @@ def _board_columns(lang: str, *, screen: bool, show_score: bool) -> list[tuple[s
         org = "" if screen else f"<small>{escape(str(r.organisation))}</small>"
         text, colour = team_status(r, lang, screen=screen, short=True)
         on_phone = f'<div class="phone" style="color:{colour}">{escape(text)}</div>' if text and not screen else ""
-        return f"{escape(str(r.team))}{org}{on_phone}"
+        return f"{name(r)}{org}{on_phone}"
 
     def idle(r: Any) -> str:
         stalled = "stalled" in (r.laggard_reasons or "")
         return f'<span style="color:{c["lag"] if stalled else "inherit"}">{_int_or_dash(r.days_since_gain)}</span>'
 
     def status(r: Any) -> str:
-        text, colour = team_status(r, lang, screen=screen, short=screen)
-        return f'<span style="color:{colour}">{escape(text)}</span>'
+        # Short words on one line; at a desk the full sentence is the tooltip.
+        text, colour = team_status(r, lang, screen=screen, short=True)
+        full = "" if screen else f' title="{escape(team_status(r, lang)[0])}"'
+        return f'<span style="color:{colour}"{full}>{escape(text)}</span>'
 
     rank = [("teams.col.rank", "num rank", lambda r: _rank_badge(r.rank)),
             ("teams.col.change", "num", change),
             ("teams.col.team", "team", team)]
-    block = [("teams.col.block", "block opt", lambda r: escape(str(r.block)))]
+    block = [("teams.col.block", "block opt", lambda r: f'<span title="{escape(str(r.block))}">{escape(str(r.block))}</span>')]
     rate = [("teams.col.sealed_rate", "num", lambda r: _rate_cell(r.sealed_rate, c))]
     if show_score:
         rate.append(("teams.col.score", "num", lambda r: f"<b>{r.score:.2f}</b>"))
@@ -148,9 +190,9 @@ def _board_columns(lang: str, *, screen: bool, show_score: bool) -> list[tuple[s
         counts = [("teams.col.sealed", "num", lambda r: f"{r.sealed}/{r.assigned}")]
         return rank + block + counts + rate + gains + flag
     # At a desk the status comes before the reference columns, which scroll off first on a narrow window.
-    counts = [("teams.col.assigned", "num opt", lambda r: str(r.assigned)),
-              ("teams.col.signed", "num opt", lambda r: str(r.signed)),
-              ("teams.col.sealed", "num opt", lambda r: str(r.sealed))]
+    counts = [("teams.col.assigned", "num opt ref", lambda r: str(r.assigned)),
+              ("teams.col.signed", "num opt ref", lambda r: str(r.signed)),
+              ("teams.col.sealed", "num opt ref", lambda r: str(r.sealed))]
     return rank + rate + gains + flag + block + counts
 
 
@@ -159,15 +201,22 @@ def _board_css(screen: bool) -> str:
     lag_bg = "rgba(255, 107, 107, 0.16)" if screen else "rgba(198, 40, 40, 0.07)"
     tile = "rgba(255, 255, 255, 0.07)" if screen else "rgba(128, 128, 128, 0.08)"
     lag = _palette(screen)["lag"]
-    pad = "4px 10px" if screen else "6px 8px"
+    pad = "4px 10px" if screen else "6px 7px"
+    # On the wall a team's name is never cut (the laggards are the point); the block name gives way
+    # with an ellipsis (its full name is the cell's tooltip, and the blocks are on every other page).
     block_clip = " white-space: nowrap; overflow: hidden; text-overflow: ellipsis;" if screen else ""
-    team_clip = f" max-width: 8.5em;{block_clip}" if screen else ""
     return f"""<style>
       .cb-board td {{padding: {pad};}}
-      .cb-board td.team {{white-space: nowrap; font-weight: 600;{team_clip}}}
+      .cb-board td.team {{white-space: nowrap; font-weight: 600;}}
       .cb-board td.team small {{display: block; opacity: .65; font-size: .72em; font-weight: 400;}}
-      .cb-board td.block {{max-width: {"6.5em" if screen else "9em"}; min-width: {"5em" if screen else "7em"};{block_clip}}}
-      .cb-board td.status {{min-width: 9em; font-weight: 600;{" white-space: nowrap;" if screen else ""}}}
+      .cb-board td.block {{max-width: {"6em" if screen else "9em"}; min-width: {"4em" if screen else "6em"};{block_clip}}}
+      .cb-board td.status {{min-width: {"9em" if screen else "6em"}; font-weight: 600; white-space: nowrap;}}
+      .cb-board tbody tr {{position: relative;}}
+      .cb-row-link {{color: inherit; text-decoration: none;}}
+      .cb-row-link::after {{content: ""; position: absolute; inset: 0;}}
+      .cb-board tbody tr:has(.cb-row-link):hover td {{background: rgba(128, 128, 128, 0.12); cursor: pointer;}}
+      /* a laptop (1366 px less the sidebar): the reference counts give way, nothing scrolls sideways */
+      @media (max-width: 1500px) {{ .cb-board .ref {{display: none;}} }}
       .cb-board tr.lag td {{background: {lag_bg};}}
       .cb-board tr.lag td:first-child {{box-shadow: inset 6px 0 0 {lag};}}
       .cb-board td.rank {{font-weight: 700;}}
@@ -183,14 +232,16 @@ def _board_css(screen: bool) -> str:
         .cb-board .phone {{display: block; font-size: 12px;}}
         .cb-bar {{min-width: 3em;}}
       }}
-      .cb-pages {{display: grid; overflow: hidden;}}
-      .cb-page {{grid-area: 1 / 1;}}
+      .cb-pages {{display: grid; overflow: hidden; min-height: {SCREEN_BOARD_HEIGHT};}}
+      .cb-page {{grid-area: 1 / 1; display: flex; flex-direction: column;}}
+      .cb-page > table {{flex: 1 1 auto;}}
       .cb-pageno {{font-size: {max(14, s['table_px'] - 6)}px; opacity: .75; text-align: left; margin-top: 4px;}}
       .cb-pin {{font-size: {s['table_px']}px; line-height: 1.3;}}
       .cb-pin h4 {{margin: 2px 0 8px; font-size: {s['table_px'] + 2}px; font-weight: 700;}}
       .cb-pin .item {{padding: 6px 12px; margin-bottom: 8px; border-radius: 8px; background: {tile};}}
       .cb-pin .item b {{font-size: {s['table_px'] + 2}px;}}
-      .cb-pin .item, .cb-pin .item small {{white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
+      .cb-pin .item {{white-space: nowrap;}}
+      .cb-pin .item small {{overflow: hidden; text-overflow: ellipsis;}}
       .cb-pin .item small {{display: block; opacity: .85; font-size: .78em;}}
       .cb-pin .lag {{border-left: 6px solid {lag};}}
       .cb-pin .top {{border-left: 6px solid {_palette(screen)["up"]};}}
@@ -217,22 +268,28 @@ def team_leaderboard_html(
     screen: bool = False,
     *,
     show_score: bool = False,
-    rows_per_page: int = theme.SCREEN_BOARD_ROWS,
-    page_seconds: int = theme.BOARD_PAGE_SECONDS,
+    focus_query: str | None = None,
+    rows_per_page: int = SCREEN_ROWS_PER_PAGE,
+    page_seconds: int = SCREEN_PAGE_SECONDS,
 ) -> str:
     """The leaderboard table of :func:`lib.metrics.team_board` rows, best first.
 
     On the big screen (``screen``) columns are fewer and type larger, and a
     board longer than ``rows_per_page`` pages through itself by a CSS
     animation, ``page_seconds`` a page (no rerun, no page scroll). At a desk
-    the table scrolls sideways inside itself, and on a phone the secondary
-    columns give way.
+    the table scrolls sideways inside itself (a laptop first drops the
+    reference counts), and on a phone the secondary columns give way.
+    ``focus_query``, the query string of the current link, makes each desk
+    row a link to that team's drill-down (``focus=<team>``).
     """
-    cols = _board_columns(lang, screen=screen, show_score=show_score)
+    cols = _board_columns(lang, screen=screen, show_score=show_score, focus_query=None if screen else focus_query)
     rows = list(board.itertuples(index=False))
-    if not screen or len(rows) <= rows_per_page:
+    if not screen:
         return f'{_board_css(screen)}<div class="cb-scroll">{_table(cols, rows, lang)}</div>'
-    n = -(-len(rows) // rows_per_page)
+    n = screen_pages(len(rows), rows_per_page)
+    if n == 1:
+        return f'{_board_css(screen)}<div class="cb-pages" data-pages="1"><div class="cb-page">{_table(cols, rows, lang)}</div></div>'
+
     size = -(-len(rows) // n)  # pages of even length: 18 rows make 9 + 9, not 13 + 5
     chunks = [rows[i:i + size] for i in range(0, len(rows), size)]
     keyframes = (f"@keyframes cb-cycle-{n} {{0%, {100 / n - 0.01:.3f}% {{opacity: 1; visibility: visible;}} "
@@ -299,17 +356,3 @@ def team_remaining_html(remaining: pd.DataFrame, lang: str, *, show_names: bool 
             "</tr>"
         )
     return f'<div class="cb-scroll"><table class="cb-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-
-
-# ---------------------------------------------------------------- paging contract
-# The wall screen's rotation waits for the leaderboard's own paging (lib.web.rotation).
-
-
-def teams_pages(n_rows: int, rows_per_page: int = theme.SCREEN_BOARD_ROWS,
-                page_seconds: int = theme.BOARD_PAGE_SECONDS) -> tuple[int, int]:
-    """(pages, seconds per page) of the big-screen leaderboard of ``n_rows`` teams.
-
-    The rotation keeps the leaderboard up for ``pages × seconds`` when it pages
-    itself, so every page is shown once before the screen moves on.
-    """
-    return max(1, -(-n_rows // rows_per_page)), page_seconds

@@ -53,6 +53,11 @@ class Campaign:
         return dict(zip(self.teams["team_id"], self.teams["name"], strict=True))
 
     @property
+    def team_blocks(self) -> dict[str, str]:
+        """Team id → the id of the block it works in."""
+        return dict(zip(self.teams["team_id"], self.teams["block_id"], strict=True))
+
+    @property
     def first_day(self) -> date | None:
         """The campaign's day 1: its earliest block launch."""
         return None if self.blocks.empty else min(self.blocks["launch_date"])

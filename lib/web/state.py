@@ -54,6 +54,14 @@ class Choices:
     last_day: date
     ptypes: Sequence[str] = schema.PROPERTY_TYPES
     ownerships: Sequence[str] = schema.OWNERSHIPS
+    #: Team id → its block id (teams missing here belong to no chosen block's list).
+    team_blocks: Mapping[str, str] = field(default_factory=dict)
+
+    def teams_in(self, blocks: Sequence[str]) -> dict[str, str]:
+        """The teams (id → name) the team filter offers when ``blocks`` are chosen: theirs, or all for none."""
+        if not blocks:
+            return dict(self.teams)
+        return {tid: name for tid, name in self.teams.items() if self.team_blocks.get(tid) in blocks}
 
 
 @dataclass(frozen=True)
@@ -516,7 +524,11 @@ def link_query(filters: Filters) -> str:
     return query_string(to_params(filters, choices(), freeze=True))
 
 
-def choices_of(blocks: Mapping[str, str], teams: Mapping[str, str], first_day: date | None, last_day: date | None) -> Choices:
+def choices_of(
+    blocks: Mapping[str, str], teams: Mapping[str, str], first_day: date | None, last_day: date | None,
+    team_blocks: Mapping[str, str] | None = None,
+) -> Choices:
     """What a campaign allows; an empty one offers only today."""
     today = date.today()
-    return Choices(blocks=dict(blocks), teams=dict(teams), first_day=first_day or today, last_day=last_day or today)
+    return Choices(blocks=dict(blocks), teams=dict(teams), first_day=first_day or today, last_day=last_day or today,
+                   team_blocks=dict(team_blocks or {}))

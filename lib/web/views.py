@@ -387,8 +387,8 @@ def paging_seconds(filters: Filters, page: str) -> int:
     if page != "teams":
         return 0
     rule, _ = scoring()
-    n, seconds = teams.teams_pages(len(team_view(filters, rule).board))
-    return n * seconds if n > 1 else 0
+    n = len(team_view(filters, rule).board)
+    return teams.screen_dwell(n) if teams.screen_pages(n) > 1 else 0
 
 
 def command_curves(filters: Filters) -> str:
