@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib import ingest, store
 from lib.i18n import t
-from lib.web import auth, data_page, state, ui, views
+from lib.web import auth, data_page, login, state, ui, views
 
 f = state.filters()
 lang = f.lang
@@ -29,16 +29,11 @@ def _reset_upload() -> None:
     ss["data-upload-gen"] = ss.get("data-upload-gen", 0) + 1
 
 
-def _login() -> None:
-    ss["data-login-error"] = data_page.login_error(ss.get("data-login-name", ""), ss.get("data-login-password", ""),
-                                                   lang)
-
-
 def _confirm(accept_key: str | None) -> None:
     preview = ss.get("data-preview")
     if preview is None:
         return
-    who = ss.get("data-who", "") if auth.is_local_mode() else auth.editor_name()
+    who = auth.editor_name()
     accepted = bool(ss.get(accept_key)) if accept_key else True
     with st.spinner(t("data.applying", lang)):
         _flash(data_page.apply_preview(preview, store.get_engine(), who=who, accepted=accepted, lang=lang))
@@ -53,22 +48,7 @@ def _undo(batch_id: int) -> None:
 
 
 st.subheader(t("data.title", lang))
-if auth.is_local_mode():
-    st.warning(t("data.local_banner", lang), icon=":material/lock_open:")
-elif not auth.is_editor():
-    st.markdown(f"**{t('data.login.header', lang)}**")
-    st.caption(t("data.login.body", lang))
-    with st.form("data-login", clear_on_submit=True, width=420):
-        st.text_input(t("data.login.name", lang), key="data-login-name", help=t("data.login.name_help", lang))
-        st.text_input(t("data.login.password", lang), type="password", key="data-login-password")
-        st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
-    if ss.get("data-login-error"):
-        st.error(data_page.md_escape(ss["data-login-error"]))
-    st.stop()
-else:
-    who_col, out_col = st.columns([4, 1], vertical_alignment="center")
-    who_col.caption(t("data.logged_in", lang, name=data_page.md_escape(auth.editor_name())))
-    out_col.button(t("data.logout", lang), key="data-logout", icon=":material/logout:", on_click=auth.logout)
+login.editor_gate(lang)  # a viewer gets the login form and nothing below it
 
 engine = store.get_engine()
 campaign = views.load_campaign()
@@ -83,8 +63,6 @@ files = st.file_uploader(
     max_upload_size=limit_mb, key=f"data-upload-{ss.setdefault('data-upload-gen', 0)}",
 )
 st.caption(t("data.upload_help", lang, mb=limit_mb))
-if auth.is_local_mode():
-    st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang), width=360)
 
 preview: data_page.Preview | None = ss.get("data-preview")
 sig = data_page.signature(files or [])
@@ -168,3 +146,6 @@ downloads.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 st.caption(t("data.export.help", lang))
+
+# --- audit trail ----------------------------------------------------------------
+login.audit_section(engine, lang)

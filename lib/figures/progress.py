@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import metrics, schema, theme
+from lib.figures.text import plot_text
 from lib.i18n import label, month_day, pct, t
 
 # --- progress curves ---------------------------------------------------------
@@ -132,7 +133,7 @@ def _vline(x: object, style: dict, text: str | None, *, ink: dict, font_px: int)
         return shape, []
     return shape, [{
         "x": x, "xref": "x", "yref": "paper", "y": _CURVE_DOMAIN[0], "yanchor": "bottom", "xanchor": "right",
-        "text": escape(text), "showarrow": False, "bgcolor": ink["label_bg"],
+        "text": plot_text(text), "showarrow": False, "bgcolor": ink["label_bg"],
         "font": {"color": style["color"], "size": max(11, font_px - 3)},
     }]
 
@@ -168,7 +169,7 @@ def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: 
                    "automargin": True, "fixedrange": True, "gridcolor": ink["grid"], "tickfont": {"size": small}},
         "annotations": [{
             "x": 0, "xref": "paper", "y": _BARS_DOMAIN[1], "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-            "text": escape(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
+            "text": plot_text(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
             "font": {"size": small, "color": ink["muted"]},
         }],
         "shapes": [],
@@ -204,13 +205,14 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
     The whisker's P50 label is an annotation, appended to ``notes``. The band
     is drawn only as far as an axis may reach (:data:`PROGRESS_DAYS_AFTER_DEADLINE`).
     """
+    name = plot_text(name)  # block names come from the ledger
     xs = _xs(rows["date"], launch, x)
     traces: list[dict] = [
         {"type": "bar", "x": xs, "y": rows["gained"].tolist(), "yaxis": "y2", "marker": {"color": colour},
-         "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{escape(name)} +%{{y}}<extra></extra>"},
+         "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{name} +%{{y}}<extra></extra>"},
         {"type": "scatter", "mode": "lines", "x": xs, "y": (rows["rate"] * 100).round(4).tolist(), "name": name,
          "line": {"color": colour, "width": 4 if screen else 3},
-         "hovertemplate": f"{escape(name)} %{{y:.2f}}%<extra></extra>"},
+         "hovertemplate": f"{name} %{{y:.2f}}%<extra></extra>"},
     ]
     if not band.empty:
         shown = band[band["date"] <= metrics.ts(deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE + 1))]
@@ -223,7 +225,7 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
              "name": f'{name} {t("progress.band", lang)}'},
             {"type": "scatter", "mode": "lines", "x": bx, "y": (shown["rate_p50"] * 100).tolist(),
              "line": {"color": colour, "width": 2, "dash": "dash"}, "name": f'{name} {t("progress.p50", lang)}',
-             "hovertemplate": f'{escape(name)} {escape(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
+             "hovertemplate": f'{name} {plot_text(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
         ]
         if whisker:
             traces += _finish_whisker(band, launch=launch, asof=asof, x=x, colour=colour, text_colour=text_colour,
@@ -233,7 +235,7 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
         traces.append({
             "type": "scatter", "mode": "markers", "x": _xs([full["date"]], launch, x), "y": [100],
             "marker": {**theme.FULL_MARKER, "color": colour}, "name": f"{name} 100%",
-            "hovertemplate": f'{escape(name)} {escape(t("progress.full", lang, n=int(full["day_n"])))}<extra></extra>',
+            "hovertemplate": f'{name} {plot_text(t("progress.full", lang, n=int(full["day_n"])))}<extra></extra>',
         })
     return traces
 
@@ -255,12 +257,12 @@ def _finish_whisker(band: pd.DataFrame, *, launch: date, asof: date, x: str, col
     p90 = p90 if p90 is not None else band["date"].iloc[-1]
     mid = p50 if p50 is not None else p90
     text = month_day(p50.date(), asof) if p50 is not None else t("forecast.beyond", lang)
-    hover = f'{escape(name)} {escape(t("progress.p50", lang))} {escape(text)} ({month_day(p10.date(), asof)}–{month_day(p90.date(), asof)})'
+    hover = f'{name} {plot_text(t("progress.p50", lang))} {plot_text(text)} ({month_day(p10.date(), asof)}–{month_day(p90.date(), asof)})'
     xs = _xs([p10, mid, p90], launch, x)
     if notes is not None:
         notes.append({
             "x": xs[1], "xref": "x", "y": 100, "yref": "y", "yanchor": "top", "yshift": -9, "showarrow": False,
-            "text": escape(t("progress.finish_label", lang, date=text)), "bgcolor": _ink(screen)["label_bg"],
+            "text": plot_text(t("progress.finish_label", lang, date=text)), "bgcolor": _ink(screen)["label_bg"],
             "font": {"color": text_colour, "size": font_px},
         })
     return [{
@@ -335,8 +337,8 @@ def progress_curve(
         full = _full_day(stage_rows)
         rate = pct(stage_rows["rate"].iloc[-1]) if len(stage_rows) else "—"
         star = f' {t("progress.full_short", lang, n=int(full["day_n"]))}' if full is not None else ""
-        keys.append(f'<span style="color:{ink["text"][stage]}">{escape(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{escape(star)}</span>')
-    layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
+        keys.append(f'<span style="color:{ink["text"][stage]}">{plot_text(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{plot_text(star)}</span>')
+    layout = _progress_layout(f"<b>{plot_text(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
     layout["yaxis2"].update(_gain_ticks(float(rows["gained"].max()) if len(rows) else 0.0))
     layout["annotations"] += notes
     layout["shapes"] += _weekends_for(x_range, x, launch)
@@ -371,7 +373,7 @@ def progress_overlay(
     ink = _ink(screen)
     if x_range is None:
         x_range = progress_x_range(blocks, asof, x, paths)
-    layout = _progress_layout(f"<b>{escape(t(f'progress.overlay.{stage}', lang))}</b>", "", x=x, x_range=x_range, lang=lang, screen=screen)
+    layout = _progress_layout(f"<b>{plot_text(t(f'progress.overlay.{stage}', lang))}</b>", "", x=x, x_range=x_range, lang=lang, screen=screen)
     layout.update(showlegend=True, barmode="stack",
                   legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": max(11, font_px - 2), "color": ink["fg"]}})
     layout["margin"]["b"] = int(font_px * 2.5)
@@ -390,9 +392,9 @@ def progress_overlay(
         full = _full_day(block_rows)
         for tr in block_traces:
             tr["legendgroup"] = blk.block_id
-            tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == str(blk.name)
+            tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == plot_text(blk.name)
             if tr["showlegend"] and full is not None:
-                tr["name"] = f'{blk.name} {t("progress.full_short", lang, n=int(full["day_n"]))}'
+                tr["name"] = f'{plot_text(blk.name)} {plot_text(t("progress.full_short", lang, n=int(full["day_n"])))}'
         traces += block_traces
     stacked = rows.groupby("date" if x == "date" else "day_n")["gained"].sum()
     layout["yaxis2"].update(_gain_ticks(float(stacked.max()) if len(stacked) else 0.0))

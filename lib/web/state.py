@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from lib import schema
 from lib.i18n import t
+from lib.web.escape import md_escape
 
 #: Parameters every page understands.
 FILTER_PARAMS = ("asof", "block", "team", "ptype", "own")
@@ -441,7 +442,7 @@ def _seed_value(
         try:
             return parse(values)
         except ValueError:
-            st.toast(t("notice.dropped", lang, items=t("notice.unknown_value", lang, name=param, value=values[-1])))
+            st.toast(t("notice.dropped", lang, items=md_escape(t("notice.unknown_value", lang, name=param, value=values[-1]))))
             return default
     allowed = [str(o) for o in options or []]
     lookup = dict(zip(allowed, options or [], strict=True))
@@ -449,7 +450,7 @@ def _seed_value(
     dropped = [v for v in values if v not in lookup and v != ""]
     if dropped:
         items = "；".join(t("notice.unknown_value", lang, name=param, value=v) for v in dropped)
-        st.toast(t("notice.dropped", lang, items=items))
+        st.toast(t("notice.dropped", lang, items=md_escape(items)))
     if multi:
         return list(dict.fromkeys(kept))
     return kept[-1] if kept else default

@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib import theme
 from lib.i18n import t
+from lib.web.escape import md_escape
 
 
 def sizes(screen: bool) -> dict[str, int]:
@@ -109,13 +110,13 @@ def empty_state(message: str) -> None:
 def notices(items: list[str]) -> None:
     """Show what was dropped from the link, once, without blocking the board."""
     if items:
-        st.warning(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
+        st.warning(t("notice.dropped", items=md_escape("；".join(items))), icon=":material/warning:")  # link text
 
 
 def toast_notices(items: list[str]) -> None:
     """Like :func:`notices`, as a toast: for what is found after the page has drawn."""
     if items:
-        st.toast(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
+        st.toast(t("notice.dropped", items=md_escape("；".join(items))), icon=":material/warning:")  # link text
 
 
 def clock(lang: str) -> None:
