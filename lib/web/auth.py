@@ -122,15 +122,16 @@ def client_id() -> str:
     ignored (it could be forged).
     """
     try:
-        peer = st.context.ip_address or "127.0.0.1"
-        headers = st.context.headers
+        peer = st.context.ip_address
+        real_ip = st.context.headers.get("X-Real-IP")
     except Exception:
         return "local"
+    peer = peer if isinstance(peer, str) and peer else "127.0.0.1"  # None: the browser is on this machine
     try:
         loopback = ipaddress.ip_address(peer).is_loopback
     except ValueError:
         loopback = False
-    forwarded = (headers.get("X-Real-IP") or "").strip() if loopback else ""
+    forwarded = real_ip.strip() if loopback and isinstance(real_ip, str) else ""
     return (forwarded or peer)[:64]
 
 

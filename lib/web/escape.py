@@ -1,16 +1,23 @@
 """Ledger and link text made inert for Markdown: the one helper for st.markdown, alerts, toasts and captions.
 
 Streamlit renders Markdown (links, images, emphasis, ``$…$`` maths,
-``:material/…:`` icons and ``:red[…]`` colours) in every one of those; a team
-named ``[点此](http://evil)`` must show as those characters, not a link. Pure,
-so the state codec can use it without Streamlit.
+``:material/…:`` icons, ``:red[…]`` colours, bare URLs and e-mail addresses
+as links) in every one of those; a team named ``[点此](http://evil)`` must
+show as those characters, not a link. Pure, so the state codec can use it
+without Streamlit.
 """
 
 from __future__ import annotations
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# Inline syntax, escaped wherever it stands: emphasis, code, strike, links and
+# images ([ ]), autolinks (< > and the "." of www.… / a@b.c), maths ($),
+# Streamlit's :icon: and :colour[…] (:), entities (&), escapes themselves (\).
+_INLINE = re.compile(r"([\\`*_~\[\]<>$:&.])")
+# Block syntax only counts at the start of a line, and a value has one line.
+_BLOCK_START = re.compile(r"^(\s*)([#+\-=|>])")
+_ORDERED_START = re.compile(r"^(\s*\d+)\)")  # "1." is covered: every "." is escaped
 _LINE_BREAK = re.compile(r"[\r\n]+")
 
 
@@ -20,4 +27,5 @@ def md_escape(text: object) -> str:
     Use it on every value from a ledger or a URL that reaches Markdown; the
     reader sees exactly the characters of ``text``.
     """
-    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", str(text)))
+    flat = _INLINE.sub(r"\\\1", _LINE_BREAK.sub(" ", str(text)))
+    return _ORDERED_START.sub(r"\1\\)", _BLOCK_START.sub(r"\1\\\2", flat))
