@@ -155,6 +155,23 @@ def chromium_page(width: int, height: int, offline: bool = True) -> Iterator[Pag
             browser.close()
 
 
+@contextmanager
+def chromium_pages(count: int, width: int, height: int) -> Iterator[list[Page]]:
+    """Like :func:`chromium_page`, ``count`` pages in separate contexts (no shared cookies) of one browser."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            pages = []
+            for _ in range(count):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                context.set_default_timeout(BROWSER_TIMEOUT_MS)
+                context.route("**/*", _abort_unless_local)
+                pages.append(context.new_page())
+            yield pages
+        finally:
+            browser.close()
+
+
 SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 

@@ -23,7 +23,15 @@ from pathlib import Path
 import pytest
 
 from lib import auth, store
-from tests.browser_support import SCRIPT_DONE, chromium_page, exceptions_on_page, free_port, open_and_settle, run_streamlit
+from tests.browser_support import (
+    SCRIPT_DONE,
+    chromium_page,
+    chromium_pages,
+    exceptions_on_page,
+    free_port,
+    open_and_settle,
+    run_streamlit,
+)
 from tests.conftest import ROOT
 from tests.data import demo_ledgers as d
 
@@ -153,7 +161,7 @@ def test_both_replicas_report_the_same_numbers(deployment):
 def test_an_import_through_a_reaches_a_viewer_on_b_within_one_refresh(deployment, tmp_path):
     ledger = tmp_path / "封房进度_gbk.csv"
     ledger.write_bytes(d.seal_three_gbk_csv())
-    with chromium_page(1280, 900) as viewer, chromium_page(1280, 900) as editor:
+    with chromium_pages(2, 1280, 900) as (viewer, editor):
         open_and_settle(viewer, f"{deployment.b}/overview?refresh={REFRESH_S}")
         assert "93.60%" in _zhuangyuan_row(viewer)
 
@@ -176,9 +184,9 @@ def test_a_client_sticks_to_one_replica_and_stays_logged_in(deployment):
     with chromium_page(1280, 900) as page:
         _login(page, deployment.lb)
         page.reload()
-        page.wait_for_selector(SCRIPT_DONE)
+        _settle(page)
         page.get_by_text("已登录：林建（编辑者）").wait_for()  # the reload kept the editor session
-        assert page.locator('input[type="file"]').count() == 1
+        page.locator('input[type="file"]').wait_for(state="attached")
     lines = deployment.access_log.read_text()[len(before):].splitlines()
     upstreams = {line.rsplit(" ", 1)[1] for line in lines}
     assert any("/_stcore/stream" in line and " 101 " in line for line in lines)  # the websocket was upgraded
