@@ -19,13 +19,20 @@ _INLINE = re.compile(r"([\\`*_~\[\]<>$:&.])")
 _BLOCK_START = re.compile(r"^(\s*)([#+\-=|>])")
 _ORDERED_START = re.compile(r"^(\s*\d+)\)")  # "1." is covered: every "." is escaped
 _LINE_BREAK = re.compile(r"[\r\n]+")
+# GFM turns bare URLs, www. names and e-mail addresses into links after escapes
+# are resolved, so no backslash stops it: an invisible word joiner (U+2060)
+# inside "http://", "www." and before "@" does.
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto|xmpp)(?=[:.])|(?=@)")
 
 
 def md_escape(text: object) -> str:
     """``text`` with every Markdown control character backslash-escaped and line breaks made spaces.
 
     Use it on every value from a ledger or a URL that reaches Markdown; the
-    reader sees exactly the characters of ``text``.
+    reader sees exactly the characters of ``text`` (plus invisible word
+    joiners that keep URLs and addresses from becoming links).
     """
-    flat = _INLINE.sub(r"\\\1", _LINE_BREAK.sub(" ", str(text)))
+    plain = _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, _LINE_BREAK.sub(" ", str(text)))
+    flat = _INLINE.sub(r"\\\1", plain)
     return _ORDERED_START.sub(r"\1\\)", _BLOCK_START.sub(r"\1\\\2", flat))
