@@ -261,7 +261,7 @@ THROTTLE = Throttle()
 
 def time_to_fail(throttle: Throttle, attempts: int) -> float:
     """Seconds one client needs for ``attempts`` wrong passwords, trying each the moment it is allowed."""
-    now, failures = 0.0, []
+    now, failures = 0.0, list[float]()
     for _ in range(attempts):
         now += throttle.wait_s(failures, failures, now)
         failures.append(now)

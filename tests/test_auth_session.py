@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 
 from lib import auth, store
@@ -28,14 +30,14 @@ def session(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict:
     monkeypatch.setattr(store.audit, "utc_now", lambda: _utc(state["now"]))
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
     monkeypatch.delenv(auth.COOKIE_SECRET_ENV, raising=False)
-    monkeypatch.setattr("lib.store.secrets", lambda: {})
+    monkeypatch.setattr("lib.store.secrets", dict)
     return state
 
 
 def _utc(epoch: float):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.fromtimestamp(epoch, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
 
 
 # ------------------------------------------------------------------ cookie

@@ -53,7 +53,7 @@ class Deployment:
 def nginx_config(site: str, *, port_a: int, port_b: int, listen: int, tmp: Path) -> str:
     """deploy/'s site config made runnable by an unprivileged, foreground nginx under ``tmp``."""
     site = site.replace("127.0.0.1:8501", f"127.0.0.1:{port_a}").replace("127.0.0.1:8502", f"127.0.0.1:{port_b}")
-    site = re.sub(r"^\s*listen 80;", f"    listen 127.0.0.1:{listen};", site, flags=re.M)
+    site = re.sub(r"^\s*listen 80;", f"    listen 127.0.0.1:{listen};", site, flags=re.MULTILINE)
     site = site.replace("/var/log/nginx/campaign-board.access.log", str(tmp / "access.log"))
     temp = "\n".join(f"    {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     user = "user root root;\n" if os.geteuid() == 0 else ""

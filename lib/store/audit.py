@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -15,7 +15,7 @@ AUDIT_COLUMNS = ["event_id", "at", "action", "who", "client", "detail"]
 
 def utc_now() -> datetime:
     """Now in UTC, naive (how the audit table stores time on SQLite and PostgreSQL alike)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def record_event(engine: Engine, action: str, *, who: str = "", client: str = "", detail: str = "",

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -65,7 +65,7 @@ def _session() -> Any:
 def _cookies() -> Any:
     try:
         return st.context.cookies
-    except Exception:  # no browser connection (AppTest, bare mode)
+    except Exception:  # noqa: BLE001 — no browser connection (AppTest, bare mode)
         return {}
 
 
@@ -124,7 +124,7 @@ def client_id() -> str:
     try:
         peer = st.context.ip_address
         real_ip = st.context.headers.get("X-Real-IP")
-    except Exception:
+    except Exception:  # noqa: BLE001 — no browser connection (bare mode)
         return "local"
     peer = peer if isinstance(peer, str) and peer else "127.0.0.1"  # None: the browser is on this machine
     try:
@@ -152,11 +152,11 @@ def record(action: str, *, who: str | None = None, detail: str = "", engine: Eng
 
 
 def _epoch(at: datetime) -> float:
-    return at.replace(tzinfo=timezone.utc).timestamp()
+    return at.replace(tzinfo=UTC).timestamp()
 
 
 def _wait_s(client: str, now: float) -> float:
-    since = datetime.fromtimestamp(now - core.THROTTLE.window_s, timezone.utc).replace(tzinfo=None)
+    since = datetime.fromtimestamp(now - core.THROTTLE.window_s, UTC).replace(tzinfo=None)
     failures = store.failed_logins(_engine(), since)
     mine = [_epoch(at) for who, at in failures if who == client]
     return core.THROTTLE.wait_s(mine, [_epoch(at) for _, at in failures], now)
