@@ -266,6 +266,12 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     assert at.dataframe[0].value.iloc[0]["状态"] == "已撤销"
     assert _sealed_zhuangyuan(at) == "93.60%"
     assert "93.75%" in _team_row(at, "宁化街道征迁工作组一组")
+    audit = store.list_events(store.get_engine(board_db))  # who did what, newest first
+    assert audit[["action", "who", "detail"]].values.tolist() == [
+        ["undo", "林建", "batch 2"],
+        ["import", "林建", "batch 2: 封房进度_gbk.csv · +3 sealed"],
+        ["login", "林建", "token"],
+    ]
 
 
 def test_undo_can_be_cancelled(data_page, board_db):

@@ -206,7 +206,7 @@ def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, la
     message = result.message_zh if lang == "zh" else result.message_en
     if result.created:
         auth.record("import", who=who.strip(), engine=engine,
-                    detail=f"batch {result.batch_id}: {preview.report.file_name} · {result.message_en}")
+                    detail=f"batch {result.batch_id}: {preview.report.file_name} · {preview.report.changes.text_en()}")
         return "success", t("data.applied", lang, message=message)
     return "info", message
 
