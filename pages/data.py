@@ -31,7 +31,7 @@ def _reset_upload() -> None:
 
 def _confirm(accept_key: str | None) -> None:
     preview = ss.get("data-preview")
-    if preview is None:
+    if preview is None or not auth.is_editor():  # a callback checks the role again: it runs before the gate
         return
     who = auth.editor_name()
     accepted = bool(ss.get(accept_key)) if accept_key else True
@@ -42,6 +42,8 @@ def _confirm(accept_key: str | None) -> None:
 
 
 def _undo(batch_id: int) -> None:
+    if not auth.is_editor():
+        return
     ss.pop("data-undo", None)
     _flash(data_page.undo(store.get_engine(), batch_id, lang))
     ss["data-preview"] = None  # a preview made before the undo compares against data that is gone
