@@ -61,7 +61,8 @@ def demo_campaign(demo_db_url: str) -> store.Campaign:
     return store.load_frames(store.get_engine(demo_db_url))
 
 
-def _page_backends() -> list:
+def page_backends() -> list:
+    """SQLite, and PostgreSQL when TEST_DATABASE_URL is set (not listed otherwise: no wall of skips)."""
     pg = [pytest.param("postgresql", marks=pytest.mark.postgres)] if os.environ.get("TEST_DATABASE_URL") else []
     return ["sqlite", *pg]
 
@@ -84,7 +85,7 @@ def demo_pg_url() -> str:
     return demo_url
 
 
-@pytest.fixture(params=_page_backends())
+@pytest.fixture(params=page_backends())
 def page_db_url(request: pytest.FixtureRequest, demo_db_url: str) -> str:
     """The demo database a page test reads: SQLite, and PostgreSQL too when configured."""
     return demo_db_url if request.param == "sqlite" else request.getfixturevalue("demo_pg_url")

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from lib import auth, store
 from lib.web import auth as web_auth
 from lib.web.escape import WORD_JOINER
-from tests.conftest import APP_TIMEOUT, ROOT
+from tests.conftest import APP_TIMEOUT, ROOT, page_backends
 from tests.data import demo_ledgers as d
 
 PASSWORD = "攻坚2023"
@@ -41,12 +41,7 @@ def no_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_db_url
         conn.exec_driver_sql("DELETE FROM audit_log")
 
 
-def _write_backends() -> list:
-    pg = [pytest.param("postgresql", marks=pytest.mark.postgres)] if os.environ.get("TEST_DATABASE_URL") else []
-    return ["sqlite", *pg]
-
-
-@pytest.fixture(params=_write_backends())
+@pytest.fixture(params=page_backends())
 def board_db(request: pytest.FixtureRequest, demo_db_url: str, tmp_path: Path) -> Iterator[str]:
     """A private copy of the demo database, for tests that write (also on PostgreSQL when configured)."""
     if request.param == "postgresql":
