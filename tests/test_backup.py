@@ -104,12 +104,15 @@ def test_backup_command_line(demo_db_url, tmp_path, capsys):
     ("bogus://x", "NoSuchModuleError: Can't load plugin: sqlalchemy.dialects:bogus"),
 ])
 def test_database_problems_are_one_line_and_exit_2(module, url, says, tmp_path, capsys, monkeypatch):
-    argv = ["backup", str(tmp_path / "b.db"), "--db", url] if module == "lib.store" else ["--db", url]
-    monkeypatch.setattr(sys, "argv", [module, *argv])
-    with pytest.raises(SystemExit) as done:
-        runpy.run_module(module, run_name="__main__")
+    if module == "lib.store":
+        code = store_cli.main(["backup", str(tmp_path / "b.db"), "--db", url])
+    else:
+        monkeypatch.setattr(sys, "argv", [module, "--db", url])
+        with pytest.raises(SystemExit) as done:
+            runpy.run_module(module, run_name="__main__")
+        code = done.value.code
     err = capsys.readouterr().err
-    assert done.value.code == 2
+    assert code == 2
     assert err.startswith("error: database ") and says in err
     assert err.count("\n") == 1 and "Traceback" not in err
 
