@@ -168,6 +168,7 @@ def test_an_import_through_a_reaches_a_viewer_on_b_within_one_refresh(deployment
         _login(editor, deployment.a)
         editor.set_input_files('input[type="file"]', str(ledger))
         _settle(editor)
+        editor.get_by_text("校验通过，确认后写入。").wait_for()  # validated: the confirm button is live
         editor.get_by_role("button", name="确认导入").click()
         editor.get_by_text("已导入（批次 2）：+3 封房。看板各页已按新数据更新。").wait_for()
         imported = time.monotonic()
