@@ -11,7 +11,9 @@ from lib import i18n
 from lib.i18n import label, t
 from lib.web import auth, state, ui, views
 
-st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=":material/apartment:", layout="wide")
+# A local favicon: a ":material/…:" page icon makes the browser fetch it from a Google font host.
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="攻坚看板 · Campaign Board", page_icon=str(FAVICON), layout="wide")
 views.serve_vendor_assets(str(Path(__file__).parent))
 
 #: Pages no sidebar filter changes (url paths): the sidebar shows the language only.
@@ -54,6 +56,8 @@ def _stop_with(message: str, kind: str = "info") -> None:
 
 
 # Before the sidebar exists, the language comes from the session or the link.
+auth.announce_token()  # once per server process, with nothing configured
+auth.accept_url_token()  # ?token=… logs in, then leaves the URL before anything reads or shares it
 early_lang = st.session_state.get("lang") or st.query_params.get("lang", "zh")
 early_lang = early_lang if early_lang in ("zh", "en") else "zh"
 i18n.set_lang(early_lang)
@@ -103,8 +107,6 @@ with st.sidebar:
                                 format_func=lambda v: label("ptype", v), placeholder=t("filter.all"))
         owns = st.multiselect(t("filter.ownerships"), list(choices.ownerships), key="own",
                               format_func=lambda v: label("own", v), placeholder=t("filter.all"))
-    if auth.is_local_mode():
-        st.caption(t("data.local_sidebar"))
     share_slot = st.empty()
 
 filters = state.Filters(
@@ -138,6 +140,7 @@ try:
 except ui.PageEnded:  # the page ended early (an empty scope, the TV leaderboard): the shell still finishes
     pass
 finally:
+    auth.sync_cookie()  # a login or logout of this run keeps (or ends) the editor session across reloads
     # After the page ran, the link holds its options too.
     with share_slot.container():
         base = state.page_link_base(st.context.url, shown_path)

@@ -165,14 +165,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- data -------------------------------------------------------------
     "data.title": ("数据 · 台账导入", "Data · ledger import"),
     "data.screen": ("数据页不在大屏上显示。", "The data page is not shown on the big screen."),
-    "data.local_banner": (
-        "本地模式：未设置编辑密码，打开本看板的每个人都是编辑者，可以导入、撤销数据并看到被征收人姓名。"
-        "部署前请在 .streamlit/secrets.toml 的 [auth] 中设置密码（运行 python -m lib.auth hash 生成）。",
-        "Local mode: no editor password is set, so everyone who opens this board is an editor and can import, "
-        "undo and see owners' names. Before deploying, set one under [auth] in .streamlit/secrets.toml "
-        "(make it with python -m lib.auth hash).",
-    ),
-    "data.local_sidebar": (":material/lock_open: 本地模式：未设编辑密码，人人可编辑", ":material/lock_open: Local mode: no editor password, everyone edits"),
     "data.login.header": ("编辑者登录", "Editor login"),
     "data.login.body": (
         "导入、撤销和导出台账需要编辑密码。看板其他页面无需登录（姓名已脱敏）。",
@@ -188,8 +180,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.login.bad_config": ("编辑密码配置有误，暂时无法登录：{error}", "The editor password setting is invalid; nobody can log in: {error}"),
     "data.logged_in": ("已登录：{name}（编辑者）", "Logged in as {name} (editor)"),
     "data.logout": ("退出登录", "Log out"),
-    "data.who": ("导入人", "Imported by"),
-    "data.who_placeholder": ("填写姓名，记入导入历史", "Your name, for the import history"),
     "data.who_default": ("本地", "local"),
     "data.import.header": ("导入台账", "Import a ledger"),
     "data.upload": ("上传台账文件（可一次选多个）", "Upload ledger files (several at once is fine)"),
@@ -663,6 +653,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ticker.laggards": ("⚠ 后进工作组 {n} 个", "⚠ {n} laggard teams"),
     "ticker.flag": ("⚠ {block}：{flag}", "⚠ {block}: {flag}"),
     "ticker.finished": ("✓ {block} 已全部封房", "✓ {block} fully sealed"),
+    # --- security: editor login, throttling, audit trail (issue 14) -------------
+    "auth.token.body": (
+        "未配置编辑密码：请输入本服务器进程启动后在控制台打印（并记入服务器日志）的一次性编辑令牌。"
+        "看板其他页面无需登录（姓名已脱敏）。",
+        "No editor password is configured: enter the one-time editor token this server process printed on its "
+        "console (and wrote to the server log). The other pages need no login (names masked).",
+    ),
+    "auth.token.label": ("编辑令牌", "Editor token"),
+    "auth.token.wrong": ("令牌不正确。", "Wrong token."),
+    "auth.throttled": ("登录失败次数过多，请 {s} 秒后再试。", "Too many failed logins; try again in {s} s."),
+    "auth.wait_next": ("下次尝试需等待 {s} 秒。", "The next attempt must wait {s} s."),
+    "auth.oidc.body": (
+        "请通过本区统一身份认证登录后导入、撤销或导出台账。看板其他页面无需登录（姓名已脱敏）。",
+        "Log in with the district's identity provider to import, undo or export the ledger. The other pages "
+        "need no login (names masked).",
+    ),
+    "auth.oidc.button": ("统一身份认证登录", "Log in with the identity provider"),
+    "auth.oidc.not_editor": ("账号 {email} 不是编辑者。", "The account {email} is not an editor."),
+    "auth.audit.header": ("操作日志", "Audit trail"),
+    "auth.audit.empty": ("暂无登录或导入记录。", "No logins or imports yet."),
+    "auth.audit.col.when": ("时间（UTC）", "When (UTC)"),
+    "auth.audit.col.action": ("操作", "Action"),
+    "auth.audit.col.who": ("操作人", "Who"),
+    "auth.audit.col.client": ("来源地址", "From"),
+    "auth.audit.col.detail": ("详情", "Detail"),
+    "auth.action.login": ("登录", "login"),
+    "auth.action.login_failed": ("登录失败", "failed login"),
+    "auth.action.logout": ("退出", "logout"),
+    "auth.action.import": ("导入", "import"),
+    "auth.action.undo": ("撤销", "undo"),
 }
 
 

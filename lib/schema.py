@@ -136,6 +136,22 @@ meta_table = Table(
     Column("value", String(200), nullable=False),
 )
 
+#: The audit trail: every login (and failed login), logout, import and undo,
+#: with who and from where. Failed logins are also what login throttling
+#: counts, so every replica sees the same failures.
+audit_log_table = Table(
+    "audit_log",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),  # UTC, naive
+    Column("action", String(32), nullable=False),  # one of AUDIT_ACTIONS
+    Column("who", String(200), nullable=False, default=""),
+    Column("client", String(64), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+)
+#: What the audit trail records.
+AUDIT_ACTIONS: tuple[str, ...] = ("login", "login_failed", "logout", "import", "undo")
+
 # Column lists of the loaded frames (geometry columns become ``geometry``).
 BLOCK_COLUMNS = ["block_id", "name", "district", "subdistrict", "launch_date", "deadline", "land_area_m2"]
 TEAM_COLUMNS = ["team_id", "name", "organisation", "kind", "leader", "block_id"]

@@ -8,7 +8,7 @@ from the data as it is after the action, and its message survives the run.
 import streamlit as st
 
 from lib.i18n import t
-from lib.web import auth, data_page, state, ui, views
+from lib.web import auth, data_page, login, state, ui, views
 
 f = state.filters()
 lang = f.lang
@@ -28,16 +28,11 @@ def _reset_upload() -> None:
     ss["data-upload-gen"] = ss.get("data-upload-gen", 0) + 1
 
 
-def _login() -> None:
-    ss["data-login-error"] = data_page.login_error(ss.get("data-login-name", ""), ss.get("data-login-password", ""),
-                                                   lang)
-
-
 def _confirm(accept_key: str | None) -> None:
     preview = ss.get("data-preview")
-    if preview is None:
+    if preview is None or not auth.is_editor():  # a callback checks the role again: it runs before the gate
         return
-    who = ss.get("data-who", "") if auth.is_local_mode() else auth.editor_name()
+    who = auth.editor_name()
     accepted = bool(ss.get(accept_key)) if accept_key else True
     with st.spinner(t("data.applying", lang)):
         _flash(data_page.apply_preview(preview, data_page.engine(), who=who, accepted=accepted, lang=lang))
@@ -46,28 +41,15 @@ def _confirm(accept_key: str | None) -> None:
 
 
 def _undo(batch_id: int) -> None:
+    if not auth.is_editor():
+        return
     ss.pop("data-undo", None)
     _flash(data_page.undo(data_page.engine(), batch_id, lang))
     ss["data-preview"] = None  # a preview made before the undo compares against data that is gone
 
 
 st.subheader(t("data.title", lang))
-if auth.is_local_mode():
-    st.warning(t("data.local_banner", lang), icon=":material/lock_open:")
-elif not auth.is_editor():
-    st.markdown(f"**{t('data.login.header', lang)}**")
-    st.caption(t("data.login.body", lang))
-    with st.form("data-login", clear_on_submit=True, width=420):
-        st.text_input(t("data.login.name", lang), key="data-login-name", help=t("data.login.name_help", lang))
-        st.text_input(t("data.login.password", lang), type="password", key="data-login-password")
-        st.form_submit_button(t("data.login.submit", lang), type="primary", on_click=_login)
-    if ss.get("data-login-error"):
-        st.error(data_page.md_escape(ss["data-login-error"]))
-    ui.end_page()
-else:
-    who_col, out_col = st.columns([4, 1], vertical_alignment="center")
-    who_col.caption(t("data.logged_in", lang, name=data_page.md_escape(auth.editor_name())))
-    out_col.button(t("data.logout", lang), key="data-logout", icon=":material/logout:", on_click=auth.logout)
+login.editor_gate(lang)  # a viewer gets the login form and nothing below it
 
 engine = data_page.engine()
 campaign = views.load_campaign()
@@ -84,8 +66,6 @@ files = st.file_uploader(
 st.caption(t("data.upload_help", lang, mb=limit_mb))
 st.caption(t("data.first_ledger", lang))
 asof_slot = st.container()
-if auth.is_local_mode():
-    st.text_input(t("data.who", lang), key="data-who", placeholder=t("data.who_placeholder", lang), width=360)
 
 preview: data_page.Preview | None = ss.get("data-preview")
 as_of = ss.get("data-asof")
@@ -174,3 +154,6 @@ downloads.download_button(
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 st.caption(t("data.export.help", lang))
+
+# --- audit trail ----------------------------------------------------------------
+login.audit_section(engine, lang)

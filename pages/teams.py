@@ -5,6 +5,7 @@ import streamlit as st
 from lib.figures import scoresheet, teams
 from lib.i18n import t
 from lib.web import auth, state, ui, views
+from lib.web.escape import md_escape
 
 f = state.filters()
 scoring, scoring_error = views.scoring()
@@ -58,9 +59,9 @@ if focus:
     remaining = views.team_remaining(f, focus)
     row = view.row(focus)
     if remaining.empty:
-        st.success(t("teams.remaining_none", f.lang, team=names[focus], n=row.assigned) + " " + teams.team_status(row, f.lang)[0])
+        st.success(t("teams.remaining_none", f.lang, team=md_escape(names[focus]), n=row.assigned) + " " + teams.team_status(row, f.lang)[0])
     else:
-        st.markdown(f"**{t('teams.remaining', f.lang, team=names[focus], n=len(remaining))}**")
+        st.markdown(f"**{t('teams.remaining', f.lang, team=md_escape(names[focus]), n=len(remaining))}**")
         st.html(teams.team_remaining_html(remaining, f.lang, show_names=auth.may_see_names(f.screen)))
         st.caption(t("teams.waiting_help", f.lang))
     link = state.link_query(state.with_filters(f, teams=(focus,)))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"  # Debian's build; never `playwright install` here
@@ -151,6 +151,46 @@ def chromium_page(width: int, height: int, offline: bool = True) -> Iterator[Pag
             if offline:
                 context.route("**/*", _abort_unless_local)
             yield context.new_page()
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for many tests (open pages with :func:`offline_page`)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def offline_page(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    """A page in a fresh context of ``browser`` (no cookies carried over); non-local requests are aborted."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        context.route("**/*", _abort_unless_local)
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextmanager
+def chromium_pages(count: int, width: int, height: int) -> Iterator[list[Page]]:
+    """Like :func:`chromium_page`, ``count`` pages in separate contexts (no shared cookies) of one browser."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            pages = []
+            for _ in range(count):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                context.set_default_timeout(BROWSER_TIMEOUT_MS)
+                context.route("**/*", _abort_unless_local)
+                pages.append(context.new_page())
+            yield pages
         finally:
             browser.close()
 

@@ -1,5 +1,10 @@
 """Shared fixtures: fresh databases (SQLite and, with TEST_DATABASE_URL, PostgreSQL),
-the demo campaign built once per run, and an AppTest factory for pages."""
+the demo campaign built once per run, and an AppTest factory for pages.
+
+With TEST_DATABASE_URL set, every page test (``open_page``) runs on both
+SQLite and PostgreSQL: the demo is loaded once into a database of its own
+beside the test database (``<name>_demo``), so the store tests' drops never touch it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from lib import store
@@ -60,14 +66,44 @@ def demo_campaign(demo_db_url: str) -> store.Campaign:
     return store.load_frames(store.get_engine(demo_db_url))
 
 
+def page_backends() -> list:
+    """SQLite, and PostgreSQL when TEST_DATABASE_URL is set (not listed otherwise: no wall of skips)."""
+    pg = [pytest.param("postgresql", marks=pytest.mark.postgres)] if os.environ.get("TEST_DATABASE_URL") else []
+    return ["sqlite", *pg]
+
+
+@pytest.fixture(scope="session")
+def demo_pg_url() -> str:
+    """The demo campaign on PostgreSQL, in ``<TEST_DATABASE_URL's database>_demo`` (created if missing)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url = make_url(base)
+    demo = url.set(database=f"{url.database}_demo")
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": demo.database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{demo.database}"'))
+    admin.dispose()
+    demo_url = demo.render_as_string(hide_password=False)
+    store.load_demo(store.get_engine(demo_url))
+    return demo_url
+
+
+@pytest.fixture(params=page_backends())
+def page_db_url(request: pytest.FixtureRequest, demo_db_url: str) -> str:
+    """The demo database a page test reads: SQLite, and PostgreSQL too when configured."""
+    return demo_db_url if request.param == "sqlite" else request.getfixturevalue("demo_pg_url")
+
+
 @pytest.fixture
-def open_page(demo_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+def open_page(page_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """Open a page of the app on the demo database, with URL parameters.
 
     ``open_page("teams", asof="2023-10-10", block=["yanta-2"])`` runs app.py
     with those parameters and switches to ``pages/teams.py``.
     """
-    monkeypatch.setenv("DATABASE_URL", demo_db_url)
+    monkeypatch.setenv("DATABASE_URL", page_db_url)
 
     def _open(page: str = "overview", **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)

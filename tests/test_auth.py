@@ -1,4 +1,4 @@
-"""The editor role: password hashes, constant-time checks, local mode, session login."""
+"""The editor role: password hashes, constant-time checks, the console token, session login."""
 
 from __future__ import annotations
 
@@ -9,19 +9,28 @@ import sys
 
 import pytest
 
-from lib import auth
+from lib import auth, store
 from lib.web import auth as web_auth
 
 SALT = bytes(range(16))
 
 
 @pytest.fixture
-def session(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """A plain dict standing in for ``st.session_state``; no password unless a test sets one."""
+def session(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict:
+    """A plain dict standing in for ``st.session_state``; no password unless a test sets one.
+
+    The audit trail (and so the throttle) is a fresh SQLite file; the browser sends no cookie.
+    """
     state: dict = {}
+    engine = store.get_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    store.init_db(engine)
     monkeypatch.setattr(web_auth, "_session", lambda: state)
+    monkeypatch.setattr(web_auth, "_cookies", lambda: {})
+    monkeypatch.setattr(web_auth, "_engine", lambda: engine)
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    monkeypatch.delenv(auth.COOKIE_SECRET_ENV, raising=False)
     monkeypatch.setattr("lib.store.secrets", lambda: {})
+    state["_engine"] = engine
     return state
 
 
@@ -84,37 +93,42 @@ def test_environment_wins_over_secrets():
     assert auth.configured_hash({"auth": "oops"}, env={}) is None
 
 
-def test_local_mode_when_no_password_is_configured(session):
-    assert web_auth.is_local_mode()
-    assert web_auth.is_editor()
-    assert not web_auth.may_see_names(screen=False)  # no password: a share link could be anyone
-    assert not web_auth.may_see_names(screen=True)  # the big screen never shows names
+def test_no_configuration_means_the_console_token_not_everyone(session):
+    assert web_auth.mode() == "token"
+    assert not web_auth.is_editor()
+    assert not web_auth.may_see_names(screen=False)
+    assert not web_auth.login("林建", "").ok
+    assert not web_auth.login("林建", web_auth._TOKEN[:-1]).ok
+    assert web_auth.login("林建", web_auth._TOKEN).ok
+    assert web_auth.is_editor() and web_auth.editor_name() == "林建"
+    assert web_auth.may_see_names(screen=False) and not web_auth.may_see_names(screen=True)
 
 
 def test_a_viewer_is_not_an_editor_until_the_right_password(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("pw", salt=SALT))
-    assert not web_auth.is_local_mode()
+    assert web_auth.mode() == "password"
     assert not web_auth.is_editor()
-    assert not web_auth.login("林建", "wrong")
+    assert not web_auth.login("林建", "wrong").ok
+    assert not web_auth.login("林建", web_auth._TOKEN).ok  # a password configured: the token is no key
     assert not web_auth.is_editor() and web_auth.editor_name() == ""
-    assert web_auth.login(" 林建 ", "pw")
+    assert web_auth.login(" 林建 ", "pw").ok
     assert web_auth.is_editor() and web_auth.editor_name() == "林建"
     assert web_auth.may_see_names(screen=False) and not web_auth.may_see_names(screen=True)
-    assert "pw" not in repr(session)  # only a fingerprint of the hash is kept
+    assert "'pw'" not in repr(session)  # only a fingerprint of the hash is kept
     web_auth.logout()
     assert not web_auth.is_editor()
 
 
 def test_changing_the_password_logs_sessions_out(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("old", salt=SALT))
-    assert web_auth.login("a", "old")
+    assert web_auth.login("a", "old").ok
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password("new", salt=SALT))
     assert not web_auth.is_editor()
 
 
 def test_a_malformed_hash_locks_the_role_instead_of_opening_it(session, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, "not-a-hash")
-    assert not web_auth.is_local_mode()
+    assert web_auth.mode() == "password"
     assert not web_auth.is_editor()
     with pytest.raises(auth.BadHash):
         web_auth.login("a", "not-a-hash")

@@ -6,17 +6,21 @@ shared demo database of ``open_page`` is only read.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib import auth, store
-from tests.conftest import APP_TIMEOUT, ROOT
+from lib.web import auth as web_auth
+from lib.web.escape import WORD_JOINER
+from tests.conftest import APP_TIMEOUT, ROOT, page_backends
 from tests.data import demo_ledgers as d
 
 PASSWORD = "攻坚2023"
@@ -25,29 +29,47 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
-def no_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever secrets.toml this machine has, these tests set the password themselves."""
+def no_secrets_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_db_url: str):
+    """Whatever secrets.toml this machine has, these tests set the password themselves.
+
+    Each test starts with no failed logins in the shared demo database, so one
+    test's wrong passwords never throttle the next.
+    """
     monkeypatch.setattr(store, "SECRETS_PATH", tmp_path / "no-secrets.toml")
     monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    yield
+    with store.get_engine(demo_db_url).begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_log")
 
 
-@pytest.fixture
-def board_db(demo_db_url: str, tmp_path: Path) -> str:
-    """A private copy of the demo database, for tests that write."""
+@pytest.fixture(params=page_backends())
+def board_db(request: pytest.FixtureRequest, demo_db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the demo database, for tests that write (also on PostgreSQL when configured)."""
+    if request.param == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
+        store.load_demo(store.get_engine(url))
+        st.cache_resource.clear()  # the same URL and data version held another test's board
+        yield url
+        store.drop_all(store.get_engine(url))
+        return
     target = tmp_path / "board.db"
     src = sqlite3.connect(demo_db_url.removeprefix("sqlite:///"))
     dst = sqlite3.connect(target)
     src.backup(dst)
     src.close()
     dst.close()
-    return f"sqlite:///{target}"
+    yield f"sqlite:///{target}"
 
 
 @pytest.fixture
 def data_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Open /data on ``db_url`` with URL parameters; ``password`` configures the editor role."""
+    """Open /data on ``db_url`` with URL parameters; ``password`` configures the editor role.
 
-    def _open(db_url: str, *, password: str | None = None, **params: str) -> AppTest:
+    With nothing configured the session logs in as ``editor`` with this
+    process's console token, as the operator would (``editor=None``: stay a viewer).
+    """
+
+    def _open(db_url: str, *, password: str | None = None, editor: str | None = "林建", **params: str) -> AppTest:
         monkeypatch.setenv("DATABASE_URL", db_url)
         if password is not None:
             monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(password))
@@ -57,14 +79,17 @@ def data_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
         at.query_params.clear()
         for key, value in params.items():
             at.query_params[key] = value
-        return at.run()
+        at.run()
+        if editor and auth.ENV_VAR not in os.environ:
+            at = _login(at, editor, web_auth._TOKEN)
+        return at
 
     return _open
 
 
 def _shown(markdown: str) -> str:
     """Markdown as the reader sees it (the page escapes ledger text: ``a\\.csv`` shows as ``a.csv``)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def _texts(at: AppTest) -> str:
@@ -143,16 +168,37 @@ def test_a_malformed_password_hash_locks_the_page(data_page, demo_db_url, monkey
     assert not at.get("file_uploader")
 
 
-def test_local_mode_is_bannered(data_page, demo_db_url):
-    at = data_page(demo_db_url)
+def test_with_nothing_configured_a_share_link_cannot_edit(data_page, demo_db_url):
+    at = data_page(demo_db_url, editor=None, asof="2023-11-01")
     assert not at.exception
-    assert at.warning[0].value.startswith("本地模式：未设置编辑密码")
-    assert ":material/lock_open: 本地模式：未设编辑密码，人人可编辑" in [c.value for c in at.sidebar.caption]
+    assert not at.get("file_uploader") and not at.dataframe and not at.get("download_button")
+    assert [w.key for w in at.text_input] == ["data-login-name", "data-login-password"]
+    assert [w.label for w in at.text_input] == ["姓名", "编辑令牌"]
+    assert "一次性编辑令牌" in _texts(at)
+    at = _login(at, "林建", "guess")
+    assert [_shown(e.value) for e in at.error] == ["令牌不正确。"]
+    assert not at.get("file_uploader")
+
+
+def test_the_console_token_opens_the_page_and_leaves_the_link(data_page, demo_db_url):
+    at = data_page(demo_db_url, editor=None, token=web_auth._TOKEN, lang="en")
+    assert not at.exception
     assert at.get("file_uploader") and len(at.get("download_button")) == 2
+    assert "Logged in as operator (editor)" in _texts(at)
+    assert "token" not in at.query_params and not at.toast  # gone from the link, and no "unknown parameter"
+
+
+def test_editors_see_the_audit_trail_of_logins(data_page, demo_db_url):
+    at = data_page(demo_db_url, editor=None)
+    at = _login(at, "王芳", "wrong")
+    at = _login(at, "林建", web_auth._TOKEN)
+    audit = at.dataframe[-1].value
+    assert list(audit.columns) == ["时间（UTC）", "操作", "操作人", "来源地址", "详情"]
+    assert audit[["操作", "操作人", "详情"]].values.tolist() == [["登录", "林建", "token"], ["登录失败", "王芳", "token"]]
 
 
 def test_the_big_screen_never_shows_the_data_page(data_page, demo_db_url):
-    at = data_page(demo_db_url, screen="1")
+    at = data_page(demo_db_url, editor=None, screen="1")
     assert not at.exception
     assert "数据页不在大屏上显示。" in [h.value for h in at.main.subheader]
     assert not at.get("file_uploader") and not at.dataframe
@@ -194,7 +240,6 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     assert [_shown(s.value) for s in at.success] == ["校验通过，确认后写入。"]
     assert store.data_version(store.get_engine(board_db)) == version  # nothing written before confirm
 
-    at.text_input(key="data-who").input("林建")
     _button(at, "data-confirm").click()
     at.run()
     assert not at.exception
@@ -217,6 +262,12 @@ def test_upload_preview_confirm_moves_every_page_then_undo_restores(data_page, b
     assert at.dataframe[0].value.iloc[0]["状态"] == "已撤销"
     assert _sealed_zhuangyuan(at) == "93.60%"
     assert "93.75%" in _team_row(at, "宁化街道征迁工作组一组")
+    audit = store.list_events(store.get_engine(board_db))  # who did what, newest first
+    assert audit[["action", "who", "detail"]].values.tolist() == [
+        ["undo", "林建", "batch 2"],
+        ["import", "林建", "batch 2: 封房进度_gbk.csv · +3 sealed"],
+        ["login", "林建", "token"],
+    ]
 
 
 def test_undo_can_be_cancelled(data_page, board_db):
@@ -236,7 +287,8 @@ def test_district_office_workbook_imports_cleanly(data_page, board_db):
     assert not at.exception
     text = _texts(at)
     assert "台账日期 2023-11-07" in text and "+3 封房" in text
-    assert not at.error and not any(df.value.shape[1] == 5 for df in at.dataframe)  # no problem table
+    assert not at.error and not any(df.value.shape[1] == 5 and "时间（UTC）" not in df.value.columns
+                                    for df in at.dataframe)  # no problem table (the other five-column one is the audit trail)
     _button(at, "data-confirm").click()
     at.run()
     assert [_shown(s.value) for s in at.success] == ["已导入（批次 2）：+3 封房。看板各页已按新数据更新。"]
@@ -308,7 +360,7 @@ def test_not_a_ledger_is_refused_clearly(data_page, board_db):
 def test_a_file_name_cannot_inject_markdown(data_page, board_db):
     at = _upload(data_page(board_db), "[点我](http://evil.example).xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, XLSX)
     raw = at.error[0].value
-    assert r"\[点我\]\(http\:" in raw  # shown as text, never a link
+    assert r"\[点我\](http" in raw and "](http://" not in raw  # shown as text, never a link
     assert _shown(raw).startswith("无法导入：“[点我](http://evil.example).xlsx”：")
 
 

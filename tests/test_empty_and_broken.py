@@ -6,6 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from lib.web import auth as web_auth
 from tests.conftest import APP_TIMEOUT, ROOT
 
 
@@ -23,7 +24,9 @@ def test_empty_database_says_how_to_load_data(monkeypatch, tmp_path: Path):
     assert [h.value for h in at.header] == ["还没有数据"]
     assert "python -m lib.ingest" in at.info[0].value
     assert all('<div class="cb-kpi"' not in str(h.value) for h in at.get("html"))  # no invented numbers
-    assert at.get("file_uploader"), "the data page is there to load a ledger"
+    assert [w.key for w in at.text_input] == ["data-login-name", "data-login-password"]  # the data page, for editors
+    editor = _run(monkeypatch, f"sqlite:///{tmp_path / 'empty.db'}", token=web_auth._TOKEN)  # the console's link
+    assert editor.get("file_uploader"), "the data page is there to load a ledger"
 
 
 def test_empty_database_in_english(monkeypatch, tmp_path: Path):

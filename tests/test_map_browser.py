@@ -55,12 +55,12 @@ def test_a_block_draws_offline_and_a_click_opens_the_history(board_url):
         page.on("requestfailed", lambda request: failed.append(request.url))
         sent: list[int] = []  # messages to the server: a rerun is one
         page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(len(payload))))
-        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan")
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&block=zhuangyuan&basemap=osm")
         assert exceptions_on_page(page) == []
         houses = _houses(page)
         assert houses.count() == 250
         frame = page.frame_locator(MAP_FRAME)
-        # The default OpenStreetMap tiles cannot load here: the map says so and draws without them.
+        # The chosen OpenStreetMap tiles cannot load here: the map says so and draws without them.
         frame.locator(".cb-notice").wait_for()
         assert "底图无法加载" in frame.locator(".cb-notice").inner_text()
         assert all("127.0.0.1" not in url for url in failed)  # only the internet was missing

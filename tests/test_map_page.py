@@ -67,17 +67,19 @@ def test_basemap_from_the_link(open_page):
     assert "autonavi.com" in _script(amap)
 
 
-def test_default_basemap_is_openstreetmap(open_page):
+def test_default_basemap_is_none_so_nothing_leaves_the_intranet(open_page):
     at = open_page("map", asof="2023-11-07", block="hongxing")
-    assert _widget(at, "basemap").value == "osm"
-    assert "tile.openstreetmap.org" in _script(at)
+    assert _widget(at, "basemap").value == "none"
+    assert "tile.openstreetmap.org" not in _script(at) and "autonavi.com" not in _script(at)
+    osm = open_page("map", asof="2023-11-07", block="hongxing", basemap="osm")
+    assert "tile.openstreetmap.org" in _script(osm)
 
 
 def test_a_bad_basemap_is_dropped_with_a_notice(open_page):
     at = open_page("map", asof="2023-11-07", block="zhuangyuan", basemap="google")
     assert not at.exception
     assert any("basemap=google" in t.value for t in at.toast)
-    assert _widget(at, "basemap").value == "osm"
+    assert _widget(at, "basemap").value == "none"
 
 
 def test_tianditu_without_a_key_falls_back_with_a_notice(open_page, monkeypatch):

@@ -250,11 +250,11 @@ def test_tiles_per_basemap():
 
 
 def test_basemap_default_from_secrets_then_environment():
-    assert parcel_map.basemap_settings({}, {}).default == "osm"
-    assert parcel_map.basemap_settings({"map": {"default_basemap": "none"}}, {}).default == "none"
+    assert parcel_map.basemap_settings({}, {}).default == "none"  # an intranet has no tiles
+    assert parcel_map.basemap_settings({"map": {"default_basemap": "osm"}}, {}).default == "osm"
     assert parcel_map.basemap_settings({"map": {"default_basemap": "none"}}, {"MAP_BASEMAP": "amap"}).default == "amap"
     bad = parcel_map.basemap_settings({"map": {"default_basemap": "google"}}, {})
-    assert bad.default == "osm" and bad.problems == (("map.bad_default_basemap", "google"),)
+    assert bad.default == "none" and bad.problems == (("map.bad_default_basemap", "google"),)
 
 
 def test_tianditu_key_from_secrets_or_environment_else_no_basemap():

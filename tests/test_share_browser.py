@@ -166,11 +166,11 @@ def test_rotation_moves_to_the_map_and_keeps_the_link(board_url):
     with chromium_page(1920, 1080) as page:
         # The latest day, named: a frozen link must stay frozen on every page of the cycle.
         # basemap belongs to the map: the overview carries it on without a notice.
-        open_and_settle(page, f"{board_url}/overview?rotate=5&screen=1&asof=2023-11-07&block=zhuangyuan&basemap=none")
+        open_and_settle(page, f"{board_url}/overview?rotate=5&screen=1&asof=2023-11-07&block=zhuangyuan&basemap=osm")
         page.wait_for_url("**/map?**", timeout=45_000)
         page.wait_for_selector(SCRIPT_DONE)
         assert _query(page.url) == {
-            "asof": ["2023-11-07"], "block": ["zhuangyuan"], "screen": ["1"], "rotate": ["5"], "basemap": ["none"],
+            "asof": ["2023-11-07"], "block": ["zhuangyuan"], "screen": ["1"], "rotate": ["5"], "basemap": ["osm"],
         }
 
 

@@ -18,7 +18,7 @@ FILTERS = {
 PAGE_OPTIONS = {
     "overview": {},
     # ZY-0004 is one of zy-ninghua-1's households still unsealed and signed or appraised that day.
-    "map": {"basemap": "none", "stage": ["signed", "appraised"], "left": "1", "hh": "ZY-0004"},
+    "map": {"basemap": "osm", "stage": ["signed", "appraised"], "left": "1", "hh": "ZY-0004"},
     "progress": {"xaxis": "date", "chart": "overlay"},
     "teams": {"focus": "zy-ninghua-1"},
 }
@@ -89,7 +89,7 @@ def test_a_link_without_a_day_stays_without(open_page):
 
 BAD_OPTIONS = {
     "map": ({"block": "zhuangyuan", "basemap": "google", "stage": "bogus", "left": "maybe", "hh": "XX-9999"},
-            {"basemap": "osm", "stage": [], "left": False, "hh": None}),
+            {"basemap": "none", "stage": [], "left": False, "hh": None}),
     "progress": ({"xaxis": "week", "chart": "pie"}, {"xaxis": "day", "chart": "blocks"}),
     "teams": ({"focus": "nobody"}, {"focus": None}),
 }

@@ -14,10 +14,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--households", type=int, default=None, help="total households (default: the article's 694)")
     parser.add_argument("--db", default=None, help="database URL (default: the configured one)")
     args = parser.parse_args(argv)
-    engine = store.get_engine(args.db)
-    store.load_demo(engine, args.households)
-    print(f"demo loaded into {engine.url.render_as_string(hide_password=True)}")
+    url = args.db or store.database_url()
+    try:
+        engine = store.get_engine(url)
+        store.load_demo(engine, args.households)
+    except store.DATABASE_ERRORS as exc:  # one clear line and exit 2, never a traceback
+        print(f"error: database {store.display_url(url)}: {store.describe_error(exc)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. fewer households than the article's blocks hold
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"demo loaded into {store.display_url(url)}")
     return 0
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

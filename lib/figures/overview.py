@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import metrics, theme
+from lib.figures.text import plot_text
 from lib.i18n import label, month_day, pct, round_half_up, t
 
 
@@ -146,8 +147,8 @@ def block_rate_bars(table: pd.DataFrame, lang: str, *, screen: bool = False) -> 
     fig = go.Figure()
     for stage in metrics.RATE_STAGES:
         fig.add_bar(
-            y=ordered["name"], x=ordered[f"{stage}_rate"] * 100, orientation="h",
-            name=label("stage", stage, lang), marker_color=theme.RATE_COLOURS[stage],
+            y=[plot_text(n) for n in ordered["name"]], x=ordered[f"{stage}_rate"] * 100, orientation="h",
+            name=plot_text(label("stage", stage, lang)), marker_color=theme.RATE_COLOURS[stage],
             text=[pct(v) for v in ordered[f"{stage}_rate"]], textposition="inside",
             hovertemplate="%{y}: %{x:.2f}%<extra></extra>",
         )

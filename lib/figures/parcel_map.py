@@ -44,7 +44,7 @@ MAX_FEATURES = 5000
 STAGE_CHOICES = schema.STAGES_WITH_NONE
 #: Basemaps in the order the picker shows them.
 BASEMAPS: tuple[str, ...] = ("none", "osm", "tianditu", "amap")
-DEFAULT_BASEMAP = "osm"
+DEFAULT_BASEMAP = "none"  # intranets have no internet; OSM, 天地图 and 高德 are a choice away
 DATUMS = ("wgs84", "gcj02")
 #: Coordinates are sent as integers of this many units per degree (6 decimals).
 COORD_SCALE = 1_000_000

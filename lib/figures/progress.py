@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from lib import metrics, schema, theme
 from lib.figures.overview import day_tag
+from lib.figures.text import plot_text
 from lib.i18n import label, month_day, pct, round_half_up, t
 
 # --- progress curves ---------------------------------------------------------
@@ -142,7 +143,7 @@ def _vline(x: object, style: dict, text: str | None, *, ink: dict, font_px: int,
     size = max(_MIN_TEXT_PX["screen" if screen else "desk"], font_px - 3)
     return shape, [{
         "x": x, "xref": "x", "yref": "paper", "y": _domains(screen)[0][0], "yanchor": "bottom", "xanchor": "right",
-        "yshift": level * int(size * 1.5), "text": escape(text), "showarrow": False, "bgcolor": ink["label_bg"],
+        "yshift": level * int(size * 1.5), "text": plot_text(text), "showarrow": False, "bgcolor": ink["label_bg"],
         "font": {"color": style["color"], "size": size},
     }]
 
@@ -186,7 +187,7 @@ def _progress_layout(title: str, subtitle: str, *, x: str, x_range: list, lang: 
         # The gain pane's title hangs from the curves' foot into the gap; the lines' labels stand on it.
         "annotations": [{
             "x": 0, "xref": "paper", "y": curves[0], "yref": "paper", "xanchor": "left", "yanchor": "top", "yshift": -2,
-            "text": escape(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
+            "text": plot_text(f'{t("progress.gained", lang)} ({t("progress.per_day", lang)})'), "showarrow": False,
             "font": {"size": small, "color": ink["muted"]},
         }],
         "shapes": [],
@@ -222,13 +223,14 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
     The whisker's P50 label is an annotation, appended to ``notes``. The band
     is drawn only as far as an axis may reach (:data:`PROGRESS_DAYS_AFTER_DEADLINE`).
     """
+    name = plot_text(name)  # block names come from the ledger
     xs = _xs(rows["date"], launch, x)
     traces: list[dict] = [
         {"type": "bar", "x": xs, "y": rows["gained"].tolist(), "yaxis": "y2", "marker": {"color": colour},
-         "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{escape(name)} +%{{y}}<extra></extra>"},
+         "name": f'{name} {t("progress.gained", lang)}', "hovertemplate": f"{name} +%{{y}}<extra></extra>"},
         {"type": "scatter", "mode": "lines", "x": xs, "y": (rows["rate"] * 100).round(4).tolist(), "name": name,
          "line": {"color": colour, "width": 4 if screen else 3},
-         "hovertemplate": f"{escape(name)} %{{y:.2f}}%<extra></extra>"},
+         "hovertemplate": f"{name} %{{y:.2f}}%<extra></extra>"},
     ]
     if not band.empty:
         shown = band[band["date"] <= metrics.ts(deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE + 1))]
@@ -241,7 +243,7 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
              "name": f'{name} {t("progress.band", lang)}'},
             {"type": "scatter", "mode": "lines", "x": bx, "y": (shown["rate_p50"] * 100).tolist(),
              "line": {"color": colour, "width": 2, "dash": "dash"}, "name": f'{name} {t("progress.p50", lang)}',
-             "hovertemplate": f'{escape(name)} {escape(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
+             "hovertemplate": f'{name} {plot_text(t("progress.p50", lang))} %{{y:.2f}}%<extra></extra>'},
         ]
         if whisker:
             traces += _finish_whisker(band, launch=launch, asof=asof, x=x, colour=colour, text_colour=text_colour,
@@ -251,7 +253,7 @@ def _stage_traces(rows: pd.DataFrame, band: pd.DataFrame, *, launch: date, deadl
         traces.append({
             "type": "scatter", "mode": "markers", "x": _xs([full["date"]], launch, x), "y": [100],
             "marker": {**theme.FULL_MARKER, "color": colour}, "name": f"{name} 100%",
-            "hovertemplate": f'{escape(name)} {escape(t("progress.full", lang, n=int(full["day_n"])))}<extra></extra>',
+            "hovertemplate": f'{name} {plot_text(t("progress.full", lang, n=int(full["day_n"])))}<extra></extra>',
         })
     return traces
 
@@ -283,7 +285,7 @@ def _finish_whisker(band: pd.DataFrame, *, launch: date, asof: date, x: str, col
         return beyond if day is None else month_day(day.date(), asof)
 
     text = words(p50)
-    hover = f'{escape(name)} {escape(t("progress.p50", lang))} {escape(text)} ({escape(words(p10))}–{escape(words(p90))})'
+    hover = f'{name} {plot_text(t("progress.p50", lang))} {plot_text(text)} ({plot_text(words(p10))}–{plot_text(words(p90))})'
     p10 = p10 if p10 is not None else end
     p90 = p90 if p90 is not None else end
     mid = p50 if p50 is not None else p90
@@ -291,7 +293,7 @@ def _finish_whisker(band: pd.DataFrame, *, launch: date, asof: date, x: str, col
     if notes is not None:
         notes.append({
             "x": xs[1], "xref": "x", "y": 100, "yref": "y", "yanchor": "top", "yshift": -9, "showarrow": False,
-            "text": escape(t("progress.finish_label", lang, date=text)), "bgcolor": _ink(screen)["label_bg"],
+            "text": plot_text(t("progress.finish_label", lang, date=text)), "bgcolor": _ink(screen)["label_bg"],
             "font": {"color": text_colour, "size": font_px},
         })
     return [{
@@ -379,8 +381,8 @@ def progress_curve(
         full = _full_day(stage_rows)
         rate = pct(stage_rows["rate"].iloc[-1]) if len(stage_rows) else "—"
         star = f' {t("progress.full_short", lang, n=int(full["day_n"]))}' if full is not None else ""
-        keys.append(f'<span style="color:{ink["text"][stage]}">{escape(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{escape(star)}</span>')
-    layout = _progress_layout(f"<b>{escape(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
+        keys.append(f'<span style="color:{ink["text"][stage]}">{plot_text(t(f"progress.key.{stage}", lang))} <b>{rate}</b>{plot_text(star)}</span>')
+    layout = _progress_layout(f"<b>{plot_text(str(block['name']))}</b>", " · ".join(keys), x=x, x_range=x_range, lang=lang, screen=screen)
     layout["yaxis2"].update(_gain_ticks(float(rows["gained"].max()) if len(rows) else 0.0, screen))
     layout["annotations"] += notes
     layout["shapes"] += _weekends_for(x_range, x, launch)
@@ -415,7 +417,7 @@ def progress_overlay(
     ink = _ink(screen)
     if x_range is None:
         x_range = progress_x_range(blocks, asof, x, paths)
-    layout = _progress_layout(f"<b>{escape(t(f'progress.overlay.{stage}', lang))}</b>", "", x=x, x_range=x_range, lang=lang, screen=screen)
+    layout = _progress_layout(f"<b>{plot_text(t(f'progress.overlay.{stage}', lang))}</b>", "", x=x, x_range=x_range, lang=lang, screen=screen)
     layout.update(showlegend=True, barmode="stack",
                   legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top", "font": {"size": max(11, font_px - 2), "color": ink["fg"]}})
     layout["margin"]["b"] = int(font_px * 2.5)
@@ -434,9 +436,9 @@ def progress_overlay(
         full = _full_day(block_rows)
         for tr in block_traces:
             tr["legendgroup"] = blk.block_id
-            tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == str(blk.name)
+            tr["showlegend"] = tr["type"] == "scatter" and tr["name"] == plot_text(blk.name)
             if tr["showlegend"] and full is not None:
-                tr["name"] = f'{blk.name} {t("progress.full_short", lang, n=int(full["day_n"]))}'
+                tr["name"] = f'{plot_text(blk.name)} {plot_text(t("progress.full_short", lang, n=int(full["day_n"])))}'
         traces += block_traces
     stacked = rows.groupby("date" if x == "date" else "day_n")["gained"].sum()
     layout["yaxis2"].update(_gain_ticks(float(stacked.max()) if len(stacked) else 0.0, screen))

@@ -10,6 +10,7 @@ runs in one transaction, checks every invariant and bumps ``data_version`` so
 cached loads refresh. Caching itself lives at the web edge (``lib.web.views``).
 """
 
+from lib.store.audit import failed_logins, list_events, record_event, utc_now
 from lib.store.config import (
     DEFAULT_DB_PATH,
     ROOT,
@@ -21,6 +22,7 @@ from lib.store.config import (
     secrets,
 )
 from lib.store.engine import (
+    DATABASE_ERRORS,
     IntegrityViolation,
     data_version,
     drop_all,
@@ -33,8 +35,8 @@ from lib.store.seed import load_demo, prepare_database
 from lib.store.writes import apply_import, bulk_load, undo_batch
 
 __all__ = [
-    "DEFAULT_DB_PATH", "ROOT", "SECRETS_PATH", "Campaign", "IntegrityViolation", "apply_import", "batch_by_sha256",
-    "bulk_load", "data_version", "database_url", "describe_error", "display_url", "drop_all", "get_engine",
-    "init_db", "is_default_database", "list_batches", "load_demo", "load_frames", "ping", "prepare_database",
-    "secrets", "undo_batch",
+    "DATABASE_ERRORS", "DEFAULT_DB_PATH", "ROOT", "SECRETS_PATH", "Campaign", "IntegrityViolation", "apply_import", "batch_by_sha256",
+    "bulk_load", "data_version", "database_url", "describe_error", "display_url", "drop_all", "failed_logins", "get_engine",
+    "init_db", "is_default_database", "list_batches", "list_events", "load_demo", "load_frames", "ping", "prepare_database",
+    "record_event", "secrets", "undo_batch", "utc_now",
 ]

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from lib import schema
 from lib.schema import (
     meta_table,
 )
 from lib.store.config import database_url
+
+#: What a database problem raises: unreachable server, missing database, unwritable
+#: file, unknown or uninstalled driver. Command lines turn these into one line and exit 2.
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, OSError, ImportError, sqlite3.Error)
 
 
 class IntegrityViolation(ValueError):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +25,7 @@ from lib import ingest, store
 from lib.i18n import t
 from lib.schema import is_missing
 from lib.web import auth
+from lib.web.escape import md_escape  # noqa: F401  (the page escapes through data_page.md_escape)
 
 log = logging.getLogger(__name__)
 
@@ -186,15 +187,23 @@ def verdict_text(preview: Preview, lang: str) -> str:
 
 
 def login_error(name: str, password: str, lang: str) -> str | None:
-    """Log this session in as an editor; the message to show when that fails (None: logged in)."""
+    """Log this session in as an editor; the message to show when that fails (None: logged in).
 
-
+    Throttled and audited by :func:`lib.web.auth.login`; a wait still due is said in seconds.
+    """
     if not name.strip():
         return t("data.login.need_name", lang)
     try:
-        return None if auth.login(name, password) else t("data.login.wrong", lang)
+        outcome = auth.login(name, password)
     except auth.BadHash as exc:
         return t("data.login.bad_config", lang, error=str(exc))
+    if outcome.ok:
+        return None
+    wait = math.ceil(outcome.wait_s)
+    if outcome.throttled:
+        return t("auth.throttled", lang, s=wait)
+    wrong = t("auth.token.wrong" if auth.mode() == "token" else "data.login.wrong", lang)
+    return wrong + (" " + t("auth.wait_next", lang, s=wait) if wait > 0 else "")
 
 
 def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, lang: str) -> tuple[str, str]:
@@ -211,6 +220,8 @@ def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, la
         return "error", exc.text(lang)
     message = result.text(lang)
     if result.created:
+        auth.record("import", who=who.strip(), engine=engine,
+                    detail=f"batch {result.batch_id}: {preview.report.file_name} · {preview.report.changes.text_en()}")
         return "success", t("data.applied", lang, message=message)
     return "info", message
 
@@ -221,6 +232,7 @@ def undo(engine: Any, batch_id: int, lang: str) -> tuple[str, str]:
         store.undo_batch(engine, int(batch_id))
     except ValueError as exc:
         return "error", t("data.undo_failed", lang, error=str(exc))
+    auth.record("undo", engine=engine, detail=f"batch {int(batch_id)}")
     return "success", t("data.undone", lang, batch=batch_id)
 
 
@@ -326,14 +338,6 @@ def export_file_name(kind: str, day: date | None, lang: str) -> str:
         return "台账模板.xlsx" if lang == "zh" else "ledger-template.xlsx"
     stem = "台账" if lang == "zh" else "ledger"
     return f"{stem}_{day.isoformat()}.xlsx" if day else f"{stem}.xlsx"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: object) -> str:
-    """``text`` with every Markdown control character escaped, for st.markdown / st.caption."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _when(value: Any) -> str:

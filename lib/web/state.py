@@ -32,6 +32,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import schema
 from lib.i18n import t
+from lib.web.escape import md_escape
 from lib.web.rotation import Rotation, parse_rotation
 
 #: Parameters every page understands.
@@ -472,7 +473,7 @@ def _seed_value(
         try:
             return parse(values)
         except ValueError:
-            st.toast(t("notice.dropped", lang, items=t("notice.unknown_value", lang, name=param, value=values[-1])))
+            st.toast(t("notice.dropped", lang, items=md_escape(t("notice.unknown_value", lang, name=param, value=values[-1]))))
             return default
     allowed = [str(o) for o in options or []]
     lookup = dict(zip(allowed, options or [], strict=True))
@@ -480,7 +481,7 @@ def _seed_value(
     dropped = [v for v in values if v not in lookup and v != ""]
     if dropped:
         items = "；".join(t("notice.unknown_value", lang, name=param, value=v) for v in dropped)
-        st.toast(t("notice.dropped", lang, items=items))
+        st.toast(t("notice.dropped", lang, items=md_escape(items)))
     if multi:
         return list(dict.fromkeys(kept))
     return kept[-1] if kept else default

@@ -15,6 +15,7 @@ import streamlit as st
 
 from lib import freshness, theme
 from lib.i18n import t
+from lib.web.escape import md_escape
 from lib.web.rotation import Rotation
 
 _log = logging.getLogger(__name__)
@@ -115,13 +116,13 @@ def notices(items: list[str], screen: bool = False) -> None:
     if items and screen:
         toast_notices(items)
     elif items:
-        st.warning(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
+        st.warning(t("notice.dropped", items=md_escape("；".join(items))), icon=":material/warning:")  # link text
 
 
 def toast_notices(items: list[str]) -> None:
     """Like :func:`notices`, as a toast: for what is found after the page has drawn."""
     if items:
-        st.toast(t("notice.dropped", items="；".join(items)), icon=":material/warning:")
+        st.toast(t("notice.dropped", items=md_escape("；".join(items))), icon=":material/warning:")  # link text
 
 
 def clock(lang: str) -> None:
