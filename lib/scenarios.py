@@ -150,7 +150,8 @@ class Scenario:
 
 
 def _num(value: float) -> str:
-    return f"{value:g}"
+    """A number as the link writes it: shortest exact decimal, no exponent ("1.5", "4")."""
+    return np.format_float_positional(value, trim="-")
 
 
 def _at(day: date | None) -> str:
