@@ -26,6 +26,7 @@ def registered_pages(lang: str, *, empty: bool = False) -> list:
         st.Page("pages/map.py", title=t("nav.map", lang), icon=":material/map:", url_path="map"),
         st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/show_chart:", url_path="progress"),
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
+        st.Page("pages/whatif.py", title=t("nav.whatif", lang), icon=":material/science:", url_path="whatif"),
         data,
     ]
     # Streamlit serves the default page at "/" only; a hidden home page

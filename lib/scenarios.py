@@ -89,7 +89,7 @@ class Pace:
 
     def encode(self) -> str:
         """The link value (without the ``pace.<block>`` name)."""
-        return f"{_num(self.value)}{'/d' if self.absolute else ''}{_at(self.start)}"
+        return f"{format_number(self.value)}{'/d' if self.absolute else ''}{_at(self.start)}"
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Move:
 
     def encode(self) -> str:
         """The link value of ``move=``."""
-        source = self.team if self.team is not None else _num(self.capacity or 0.0)
+        source = self.team if self.team is not None else format_number(self.capacity or 0.0)
         return f"{source}:{self.block}{_at(self.start)}"
 
 
@@ -149,7 +149,7 @@ class Scenario:
         return not (self.paces or self.moves or self.excludes or self.holdouts)
 
 
-def _num(value: float) -> str:
+def format_number(value: float) -> str:
     """A number as the link writes it: shortest exact decimal, no exponent ("1.5", "4")."""
     return np.format_float_positional(value, trim="-")
 
@@ -622,3 +622,38 @@ def _campaign_rows(
             "target": target or deadline, "on_time": on_time,
         })
     return out
+
+
+# ------------------------------------------------------------------ back-test
+
+ACTUAL_COLUMNS = ["block_id", "stage", "finished_on"]
+
+
+def actual_finishes(households: pd.DataFrame, blocks: pd.DataFrame, asof: date, last_day: date) -> pd.DataFrame:
+    """What the ledger recorded by ``last_day``: the day each launched block reached 100 % per stage (None if not yet).
+
+    The back-test's truth: a scenario made on ``asof`` describing what
+    happened afterwards should hold these days inside its band.
+    """
+    rows = []
+    for blk in blocks.itertuples(index=False):
+        hh = households[households["block_id"] == blk.block_id]
+        if hh.empty or asof < blk.launch_date:
+            continue
+        for stage in metrics.RATE_STAGES:
+            rows.append({"block_id": blk.block_id, "stage": stage, "finished_on": metrics.first_full_day(hh, stage, last_day)})
+    return pd.DataFrame(rows, columns=ACTUAL_COLUMNS) if rows else schema.empty_frame(ACTUAL_COLUMNS)
+
+
+def band_verdict(row: Mapping[str, object], actual: date) -> str:
+    """Where a recorded finish fell against a forecast row: ``early`` (before P10), ``inside``, ``late`` (after P90)."""
+    if row["status"] == forecast.STATUS_FINISHED:
+        return "inside" if row["finished_on"] == actual else ("early" if actual < row["finished_on"] else "late")  # type: ignore[operator]
+    p10, p90 = row["finish_p10"], row["finish_p90"]
+    if row["status"] not in forecast.PROJECTED_STATUSES:
+        return "early"  # stalled or no data: no finish was expected at all
+    if p10 is not None and not pd.isna(p10) and actual < p10:  # type: ignore[operator]
+        return "early"
+    if p90 is not None and not pd.isna(p90) and actual > p90:  # type: ignore[operator]
+        return "late"
+    return "inside"

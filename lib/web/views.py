@@ -20,8 +20,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, metrics, store
-from lib.figures import overview, parcel_map, progress
+from lib import assets, metrics, scenarios, store
+from lib.figures import overview, parcel_map, progress, whatif
 from lib.web.state import Filters
 
 Scope = tuple[tuple[str, tuple[str, ...]], ...]
@@ -284,3 +284,112 @@ def day_number(filters: Filters) -> int:
     """The campaign's day N on the filters' as-of day."""
     first = load_campaign().first_day
     return metrics.day_number(first, filters.asof) if first else 0
+
+
+# ------------------------------------------------------------------ 推演 what-if
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    """A scenario beside the baseline for one view, with what the ledger recorded later (the back-test)."""
+
+    baseline: scenarios.Answer
+    scenario: scenarios.Answer
+    daily: pd.DataFrame
+    later: pd.DataFrame
+    actual: pd.DataFrame
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _whatif_baseline(k: ViewKey, target: date | None) -> scenarios.Answer:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    plain = None if target is None else _whatif_baseline(k, None)
+    return scenarios.run(households, campaign.blocks, asof, scenarios.Scenario(target=target),
+                         record=campaign.households, reuse=plain)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_view(k: ViewKey, scenario: scenarios.Scenario) -> WhatIfView:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    baseline = _whatif_baseline(k, scenario.target)
+    answer = baseline if scenario.is_baseline else scenarios.run(
+        households, campaign.blocks, asof, scenario, record=campaign.households, reuse=baseline)
+    last = campaign.last_data_day or asof
+    later = metrics.daily_progress(households, campaign.blocks, last) if last > asof else metrics.daily_progress(households.iloc[:0], campaign.blocks, asof)
+    return WhatIfView(
+        baseline=baseline, scenario=answer,
+        daily=metrics.daily_progress(households, campaign.blocks, asof),
+        later=later[later["date"] >= metrics.ts(asof)],
+        actual=scenarios.actual_finishes(households, campaign.blocks, asof, last),
+    )
+
+
+def whatif_view(filters: Filters, scenario: scenarios.Scenario) -> WhatIfView:
+    """The 推演 page's answers: baseline and scenario, cached per (data version, as-of, scope, scenario)."""
+    return _whatif_view(key(filters), scenario)
+
+
+def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, backtest: bool) -> list[go.Figure]:
+    """One chart per block: observed curve, baseline band (dashed), scenario band, deadline and levers."""
+    return _whatif_figures(key(filters), scenario, stage, backtest, filters.lang, filters.screen)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_figures(k: ViewKey, scenario: scenarios.Scenario, stage: str, backtest: bool, lang: str, screen: bool) -> list[go.Figure]:
+    view = _whatif_view(k, scenario)
+    return whatif.scenario_curves(
+        view.daily, blocks=load_campaign(k.url).blocks, stage=stage, asof=k.asof, baseline=view.baseline.paths,
+        scenario=view.scenario.paths, marks=view.scenario.marks, target=scenario.target,
+        later=view.later if backtest else None, lang=lang, screen=screen,
+    )
+
+
+@dataclass(frozen=True)
+class WhatIfChoices:
+    """What the levers can name: blocks in scope, finished teams (with their capacity), exclusion values."""
+
+    blocks: dict[str, str]
+    teams: dict[str, str]
+    capacity: dict[str, float]
+
+
+def whatif_choices(filters: Filters) -> WhatIfChoices:
+    """The levers' options for one view (cached with it)."""
+    return _whatif_choices(key(filters))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _whatif_choices(k: ViewKey) -> WhatIfChoices:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    shown = campaign.blocks[campaign.blocks["block_id"].isin(households["block_id"].unique())
+                            & (campaign.blocks["launch_date"] <= asof)]
+    teams = scenarios.finished_teams(campaign.households, asof)
+    return WhatIfChoices(
+        blocks=dict(zip(shown["block_id"], shown["name"], strict=True)),
+        teams={tid: campaign.team_names.get(tid, tid) for tid in teams},
+        capacity={tid: scenarios.team_capacity(campaign.households, tid, metrics.GAIN_STAGE, asof) or 0.0 for tid in teams},
+    )
+
+
+def saved_scenarios() -> pd.DataFrame:
+    """Every saved scenario, newest first (a small query: not cached, so a save shows at once)."""
+    return store.list_scenarios(store.get_engine(store.database_url()))
+
+
+def save_scenario(name: str, params: str, filters: Filters, created_by: str) -> int:
+    """Save a named scenario made on this view's as-of day and data version.
+
+    Raises:
+        ValueError: On an empty or too long name.
+    """
+    url = store.database_url()
+    return store.save_scenario(store.get_engine(url), name=name, params=params, asof=filters.asof,
+                               data_version=load_campaign(url).data_version, created_by=created_by)
+
+
+def data_version() -> int:
+    """The data version the board shows now."""
+    return load_campaign().data_version
