@@ -421,7 +421,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "whatif.col.on_time": ("按期概率 基线→推演", "On-time chance, baseline → scenario"),
     "whatif.col.needed": ("80%把握所需日均", "Pace needed (80 %)"),
     "whatif.col.pace": ("推演日均", "Scenario pace"),
-    "whatif.col.gap": ("差距（户/天）", "Gap (per day)"),
+    "whatif.col.gap": ("还差（+）/富余（✓）", "Short (+) / spare (✓)"),
     "whatif.col.actual": ("实际完成", "Actual finish"),
     "whatif.actual_open": ("尚未完成", "not yet"),
     "whatif.verdict.inside": ("在区间内", "inside the band"),

@@ -15,13 +15,16 @@ if not choices.blocks:
     ui.empty_state(t("empty.scope", f.lang))
     st.stop()
 
-stage = state.bound(
-    st.segmented_control, "stage", default="sealed", options=["sealed", "signed"], label=t("whatif.stage", f.lang),
-    format_func=lambda v: t(f"whatif.stage.{v}", f.lang), label_visibility="collapsed" if f.screen else "visible",
-) or "sealed"
-
-# Answers first (a phone shows them before the folded levers); the levers fill their slot below.
+# Answers first (a phone shows them before the folded levers); the levers follow.
 answers = st.container()
+with answers:
+    if not f.screen:
+        st.subheader(t("whatif.title", f.lang))
+        st.caption(t("whatif.intro", f.lang))
+    stage = state.bound(
+        st.segmented_control, "stage", default="sealed", options=["sealed", "signed"], label=t("whatif.stage", f.lang),
+        format_func=lambda v: t(f"whatif.stage.{v}", f.lang), label_visibility="collapsed",
+    ) or "sealed"
 if f.screen:
     scenario, dropped = levers.read_only(choices)
     rejected: list[str] = []
@@ -36,13 +39,11 @@ view = views.whatif_view(f, scenario)
 ignored = [t(f"whatif.ignored.{why}", f.lang, lever=lever) for lever, why in view.scenario.ignored]
 backtest = bool(not view.later.empty) and not f.screen and bool(state.bound(
     st.toggle, "backtest", default=False, label=t("whatif.backtest", f.lang), help=t("whatif.backtest_help", f.lang),
+    parse=levers.parse_flag, serialise=lambda on: ["1"],
 ))
 lines = whatif.lever_lines(scenario, blocks=choices.blocks, teams=state.choices().teams, lang=f.lang)
 
 with answers:
-    if not f.screen:
-        st.subheader(t("whatif.title", f.lang))
-        st.caption(t("whatif.intro", f.lang))
     ui.kpi_tiles(whatif.headline_tiles(view.baseline.table, view.scenario.table, stage, f.asof, f.lang))
     st.html(
         f'<div class="cb-whatif-levers"><b>{escape(t("whatif.summary", f.lang))}：</b>'
@@ -63,6 +64,21 @@ if f.screen:
     st.stop()
 
 # Saved scenarios: editors save; everyone opens. A saved one opened after new imports says so.
+
+
+def _save(params: str, filters: state.Filters) -> None:
+    name = str(st.session_state.get("whatif-save-name") or "").strip()
+    if not name:
+        st.session_state["whatif-saved"] = ("error", t("whatif.save_noname", filters.lang))
+        return
+    try:
+        views.save_scenario(name, params, filters, auth.editor_name())
+    except ValueError as exc:
+        st.session_state["whatif-saved"] = ("error", str(exc))
+        return
+    st.session_state["whatif-saved"] = ("success", t("whatif.saved_ok", filters.lang, name=name))
+
+
 saved = views.saved_scenarios()
 opened = levers.saved_id()
 now = views.data_version()
@@ -90,17 +106,13 @@ with st.expander(t("whatif.saved", f.lang), expanded=opened is not None):
         st.html(f'<ul class="cb-saved">{"".join(items)}</ul>')
     if auth.is_editor():
         with st.form("whatif-save", clear_on_submit=True, border=False):
-            name = st.text_input(t("whatif.save_name", f.lang), key="whatif-save-name", max_chars=200)
-            if st.form_submit_button(t("whatif.save", f.lang), icon=":material/bookmark_add:"):
-                if not name.strip():
-                    st.error(t("whatif.save_noname", f.lang))
-                    st.stop()
-                try:
-                    views.save_scenario(name, levers.saved_params(f, scenario), f, auth.editor_name())
-                    st.toast(t("whatif.saved_ok", f.lang, name=name.strip()), icon=":material/check:")
-                    st.rerun()
-                except ValueError as exc:
-                    st.error(str(exc))
+            st.text_input(t("whatif.save_name", f.lang), key="whatif-save-name", max_chars=200)
+            # A callback runs before the rerun, so the click is never lost.
+            st.form_submit_button(t("whatif.save", f.lang), icon=":material/bookmark_add:", on_click=_save,
+                                  args=(levers.saved_params(f, scenario), f))
+        flash = st.session_state.pop("whatif-saved", None)
+        if flash:
+            getattr(st, flash[0])(flash[1])
     else:
         st.caption(t("whatif.save_viewer", f.lang))
 

@@ -188,7 +188,7 @@ def answers_html(
             f'{escape(_prob(b["on_time"] if b is not None else None))} <span style="color:{colour}">{arrow}</span> '
             f'<b>{escape(_prob(s["on_time"]))}</b>',
             escape(_pace(s["needed_pace"])), escape(_pace(s["pace"])),
-            escape("—" if gap is None else (f"+{gap:.2f}" if gap > 0 else f"{gap:.2f}")),
+            _gap(gap),
         ]
         if actual is not None:
             cells.append(escape(_actual_cell(actual, s, bid, stage, asof, lang)))
@@ -197,6 +197,15 @@ def answers_html(
         body.append(f"<tr>{tds}</tr>")
     return (f'<div class="cb-scroll"><table class="cb-table cb-cards"><thead><tr>{th}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def _gap(gap: float | None) -> str:
+    """Needed minus planned pace: short of it in red (+), enough in green (✓ and the margin)."""
+    if gap is None:
+        return "—"
+    if gap > 0:
+        return f'<span style="color:{theme.LAGGARD};font-weight:700">+{gap:.2f}</span>'
+    return f'<span style="color:{theme.GAIN_UP}">✓ {-gap:.2f}</span>'
 
 
 def _actual_cell(actual: pd.DataFrame, row: Any, block_id: str, stage: str, asof: date, lang: str) -> str:

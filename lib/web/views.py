@@ -342,7 +342,7 @@ def _whatif_figures(k: ViewKey, scenario: scenarios.Scenario, stage: str, backte
     return whatif.scenario_curves(
         view.daily, blocks=load_campaign(k.url).blocks, stage=stage, asof=k.asof, baseline=view.baseline.paths,
         scenario=view.scenario.paths, marks=view.scenario.marks, target=scenario.target,
-        later=view.later if backtest else None, lang=lang, screen=screen,
+        later=view.later if backtest else None, teams=load_campaign(k.url).team_names, lang=lang, screen=screen,
     )
 
 

@@ -24,6 +24,16 @@ from lib.web.views import WhatIfChoices
 SAVED_PARAM = "saved"
 
 
+def parse_flag(values: list[str]) -> bool:
+    """A yes/no page option from the link (``1``/``true``/``yes``); anything else is dropped with a notice."""
+    value = values[-1].strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("0", "false", "no", ""):
+        return False
+    raise ValueError(value)
+
+
 def _pace_ok(block: str, text: str) -> bool:
     return not text.strip() or scenarios.parse_pace(block, text) is not None
 
