@@ -424,8 +424,8 @@ def run(
             day = metrics.ts(max(ex.day, asof))
             settled = settled.where(~hit | (settled.notna() & (settled <= day)), day)
             marks += [Mark(b, max(ex.day, asof), "exclude", ex.encode()) for b in households.loc[hit, "block_id"].unique()]
-    scoped = households[keep]
-    settled = settled[keep]
+    scoped = households if keep.all() else households[keep]
+    settled = settled if keep.all() else settled[keep]
 
     changes: dict[tuple[str, str], list[forecast.PaceChange]] = {}
     for move in scenario.moves:
@@ -445,10 +445,9 @@ def run(
 
     runs: dict[str, _BlockRun] = {}
     targets: dict[str, int] = {}
-    by_block = {bid: g for bid, g in scoped.groupby("block_id", sort=False)}
+    rows_of = scoped.groupby("block_id", sort=False).indices  # positions: a block's frame is cut only when simulated
     for blk in blocks.itertuples(index=False):
-        hh = by_block.get(blk.block_id)
-        if hh is None or hh.empty or asof < blk.launch_date:
+        if blk.block_id not in rows_of or asof < blk.launch_date:
             continue
         target = scenario.target or blk.deadline
         target_days = (target - asof).days
@@ -459,6 +458,7 @@ def run(
         if reuse is not None and blk.block_id not in touched and blk.block_id in reuse.runs:
             runs[blk.block_id] = _retarget(reuse.runs[blk.block_id], target, target_days)
             continue
+        hh = scoped.iloc[rows_of[blk.block_id]]
         rows: list[dict[str, object]] = []
         paths: list[pd.DataFrame] = []
         samples: dict[str, np.ndarray] = {}

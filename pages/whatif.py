@@ -51,8 +51,7 @@ with answers:
     )
     if ignored:
         st.warning("；".join(ignored), icon=":material/info:")
-    st.html(whatif.answers_html(view.baseline.table, view.scenario.table, names=choices.blocks, stage=stage, asof=f.asof,
-                                lang=f.lang, actual=view.actual if backtest else None))
+    st.html(views.whatif_answers_html(f, scenario, stage, backtest))
 
 charts = views.whatif_figures(f, scenario, stage, backtest)
 for start in range(0, len(charts), 2):

@@ -332,18 +332,48 @@ def whatif_view(filters: Filters, scenario: scenarios.Scenario) -> WhatIfView:
 
 
 def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, backtest: bool) -> list[go.Figure]:
-    """One chart per block: observed curve, baseline band (dashed), scenario band, deadline and levers."""
-    return _whatif_figures(key(filters), scenario, stage, backtest, filters.lang, filters.screen)
+    """One chart per block: observed curve, baseline band (dashed), scenario band, deadline and levers.
+
+    Cached per block on what its chart shows, so a lever on one block rebuilds one chart (plotly's validation is costly).
+    """
+    k = key(filters)
+    view = _whatif_view(k, scenario)
+    campaign = load_campaign(k.url)
+    shown = campaign.blocks[campaign.blocks["block_id"].isin(view.daily["block_id"].unique())]
+    figures = []
+    for bid in shown["block_id"]:
+        band = view.scenario.paths[(view.scenario.paths["block_id"] == bid) & (view.scenario.paths["stage"] == stage)]
+        drawn = (int(pd.util.hash_pandas_object(band, index=False).sum()), tuple(m for m in view.scenario.marks if m.block_id == bid))
+        figures.append(_whatif_figure(k, bid, drawn, scenario.target, stage, backtest, filters.lang, filters.screen, scenario))
+    return figures
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _whatif_figure(
+    k: ViewKey, block_id: str, drawn: tuple, target: date | None, stage: str, backtest: bool, lang: str, screen: bool,
+    _scenario: scenarios.Scenario,
+) -> go.Figure:
+    view = _whatif_view(k, _scenario)
+    campaign = load_campaign(k.url)
+    block = campaign.blocks[campaign.blocks["block_id"] == block_id].iloc[0].to_dict()
+    return whatif.scenario_curve(
+        view.daily, block=block, stage=stage, asof=k.asof, baseline=view.baseline.paths, scenario=view.scenario.paths,
+        marks=view.scenario.marks, target=target, later=view.later if backtest else None, teams=campaign.team_names,
+        lang=lang, screen=screen,
+    )
+
+
+def whatif_answers_html(filters: Filters, scenario: scenarios.Scenario, stage: str, backtest: bool) -> str:
+    """The answers table, scenario beside baseline (cached with the view)."""
+    return _whatif_answers_html(key(filters), scenario, stage, backtest, filters.lang)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _whatif_figures(k: ViewKey, scenario: scenarios.Scenario, stage: str, backtest: bool, lang: str, screen: bool) -> list[go.Figure]:
+def _whatif_answers_html(k: ViewKey, scenario: scenarios.Scenario, stage: str, backtest: bool, lang: str) -> str:
     view = _whatif_view(k, scenario)
-    return whatif.scenario_curves(
-        view.daily, blocks=load_campaign(k.url).blocks, stage=stage, asof=k.asof, baseline=view.baseline.paths,
-        scenario=view.scenario.paths, marks=view.scenario.marks, target=scenario.target,
-        later=view.later if backtest else None, teams=load_campaign(k.url).team_names, lang=lang, screen=screen,
-    )
+    names = _whatif_choices(k).blocks
+    return whatif.answers_html(view.baseline.table, view.scenario.table, names=names, stage=stage, asof=k.asof,
+                               lang=lang, actual=view.actual if backtest else None)
 
 
 @dataclass(frozen=True)
