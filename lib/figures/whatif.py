@@ -151,6 +151,11 @@ def _pace(value: Any) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.2f}"
 
 
+def _rows(table: pd.DataFrame, stage: str) -> dict[str, Any]:
+    """A stage's rows by block id (one pass, not a filter per block)."""
+    return {row["block_id"]: row for row in table[table["stage"] == stage].to_dict("records")}
+
+
 def _row(table: pd.DataFrame, block_id: str, stage: str) -> Any:
     hit = table[(table["block_id"] == block_id) & (table["stage"] == stage)]
     return None if hit.empty else hit.iloc[0]
@@ -172,9 +177,10 @@ def answers_html(
     if actual is not None:
         head.append("whatif.col.actual")
     th = "".join(f'<th class="{"" if i == 0 else "num"}">{escape(t(k, lang))}</th>' for i, k in enumerate(head))
+    base_rows, scen_rows = _rows(baseline, stage), _rows(scenario, stage)
     body = []
-    for bid in [scenarios.CAMPAIGN, *[b for b in names if _row(scenario, b, stage) is not None]]:
-        b, s = _row(baseline, bid, stage), _row(scenario, bid, stage)
+    for bid in [scenarios.CAMPAIGN, *names]:
+        b, s = base_rows.get(bid), scen_rows.get(bid)
         if s is None:
             continue
         name = t("whatif.campaign", lang) if bid == scenarios.CAMPAIGN else names[bid]

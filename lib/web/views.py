@@ -309,6 +309,20 @@ def _whatif_baseline(k: ViewKey, target: date | None) -> scenarios.Answer:
                          record=campaign.households, reuse=plain)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _whatif_record(k: ViewKey) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The view's observed curves, what the ledger recorded after the as-of day, and the recorded finishes."""
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    last = campaign.last_data_day or asof
+    later = metrics.daily_progress(households if last > asof else households.iloc[:0], campaign.blocks, max(last, asof))
+    return (
+        metrics.daily_progress(households, campaign.blocks, asof),
+        later[later["date"] >= metrics.ts(asof)],
+        scenarios.actual_finishes(households, campaign.blocks, asof, last),
+    )
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _whatif_view(k: ViewKey, scenario: scenarios.Scenario) -> WhatIfView:
     url, _, asof, scope = k
@@ -316,14 +330,8 @@ def _whatif_view(k: ViewKey, scenario: scenarios.Scenario) -> WhatIfView:
     baseline = _whatif_baseline(k, scenario.target)
     answer = baseline if scenario.is_baseline else scenarios.run(
         households, campaign.blocks, asof, scenario, record=campaign.households, reuse=baseline)
-    last = campaign.last_data_day or asof
-    later = metrics.daily_progress(households, campaign.blocks, last) if last > asof else metrics.daily_progress(households.iloc[:0], campaign.blocks, asof)
-    return WhatIfView(
-        baseline=baseline, scenario=answer,
-        daily=metrics.daily_progress(households, campaign.blocks, asof),
-        later=later[later["date"] >= metrics.ts(asof)],
-        actual=scenarios.actual_finishes(households, campaign.blocks, asof, last),
-    )
+    daily, later, actual = _whatif_record(k)
+    return WhatIfView(baseline=baseline, scenario=answer, daily=daily, later=later, actual=actual)
 
 
 def whatif_view(filters: Filters, scenario: scenarios.Scenario) -> WhatIfView:
@@ -337,15 +345,22 @@ def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, b
     Cached per block on what its chart shows, so a lever on one block rebuilds one chart (plotly's validation is costly).
     """
     k = key(filters)
+    return [_whatif_figure(k, bid, drawn, scenario.target, stage, backtest, filters.lang, filters.screen, scenario)
+            for bid, drawn in _whatif_drawn(k, scenario, stage).items()]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_drawn(k: ViewKey, scenario: scenarios.Scenario, stage: str) -> dict[str, tuple]:
+    """Per block shown, a fingerprint of what its chart draws of the scenario (its band and its levers)."""
     view = _whatif_view(k, scenario)
-    campaign = load_campaign(k.url)
-    shown = campaign.blocks[campaign.blocks["block_id"].isin(view.daily["block_id"].unique())]
-    figures = []
-    for bid in shown["block_id"]:
-        band = view.scenario.paths[(view.scenario.paths["block_id"] == bid) & (view.scenario.paths["stage"] == stage)]
-        drawn = (int(pd.util.hash_pandas_object(band, index=False).sum()), tuple(m for m in view.scenario.marks if m.block_id == bid))
-        figures.append(_whatif_figure(k, bid, drawn, scenario.target, stage, backtest, filters.lang, filters.screen, scenario))
-    return figures
+    blocks = load_campaign(k.url).blocks
+    bands = {bid: g for bid, g in view.scenario.paths[view.scenario.paths["stage"] == stage].groupby("block_id", sort=False)}
+    empty = view.scenario.paths.iloc[:0]
+    return {
+        bid: (int(pd.util.hash_pandas_object(bands.get(bid, empty), index=False).sum()),
+              tuple(m for m in view.scenario.marks if m.block_id == bid))
+        for bid in blocks[blocks["block_id"].isin(view.daily["block_id"].unique())]["block_id"]
+    }
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
