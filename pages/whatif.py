@@ -33,7 +33,7 @@ else:
         scenario, dropped, rejected = levers.levers(f, choices)
 ui.notices(dropped)
 if rejected:
-    st.warning(t("whatif.bad_lever", f.lang, items="；".join(rejected)), icon=":material/warning:")
+    st.warning(t("whatif.bad_lever", f.lang, items=t("whatif.sep", f.lang).join(rejected)), icon=":material/warning:")
 
 view = views.whatif_view(f, scenario)
 ignored = [t(f"whatif.ignored.{why}", f.lang, lever=lever) for lever, why in view.scenario.ignored]
@@ -46,11 +46,11 @@ lines = whatif.lever_lines(scenario, blocks=choices.blocks, teams=state.choices(
 with answers:
     ui.kpi_tiles(whatif.headline_tiles(view.baseline.table, view.scenario.table, stage, f.asof, f.lang))
     st.html(
-        f'<div class="cb-whatif-levers"><b>{escape(t("whatif.summary", f.lang))}：</b>'
-        f'{escape("；".join(lines) if lines else t("whatif.no_levers", f.lang))}</div>'
+        f'<div class="cb-whatif-levers" style="font-size:{ui.sizes(f.screen)["table_px"]}px"><b>{escape(t("whatif.summary", f.lang))}</b>'
+        f'{escape(t("whatif.sep", f.lang).join(lines) if lines else t("whatif.no_levers", f.lang))}</div>'
     )
     if ignored:
-        st.warning("；".join(ignored), icon=":material/info:")
+        st.warning(t("whatif.sep", f.lang).join(ignored), icon=":material/info:")
     st.html(views.whatif_answers_html(f, scenario, stage, backtest))
 
 charts = views.whatif_figures(f, scenario, stage, backtest)
