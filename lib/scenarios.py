@@ -316,13 +316,23 @@ class Mark:
 
 
 @dataclass(frozen=True)
-class _BlockRun:
-    """One block's rows, bands, finish samples and engine inputs (kept so an untouched block is reused)."""
+class _StageRun:
+    """One block and stage: the answer row, its band, its finish sample, and what a retarget needs."""
 
-    rows: tuple[dict[str, object], ...]
-    paths: tuple[pd.DataFrame, ...]
-    samples: Mapping[str, np.ndarray]
-    inputs: Mapping[str, tuple[pd.Series, forecast.Forecast, date | None]]
+    row: dict[str, object]
+    path: pd.DataFrame | None
+    sample: np.ndarray
+    cum: pd.Series
+    fc: forecast.Forecast
+    ratio: tuple[float, float, float]
+    floor: date | None
+
+
+@dataclass(frozen=True)
+class _BlockRun:
+    """One block's stage runs, kept so a block no lever touches is reused as it is."""
+
+    stages: Mapping[str, _StageRun]
 
 
 @dataclass(frozen=True)
@@ -363,13 +373,51 @@ def _offset_date(asof: date, offset: float) -> date | None:
     return None if math.isinf(offset) else asof + timedelta(days=int(offset))
 
 
-def _status(p50: date | None, p90: date | None, deadline: date) -> str:
+def _status(p50: date | None, p90: date | None, deadline: date, asof: date) -> str:
     """The engine's status rule for a projected finish (see :class:`lib.forecast.Forecast`)."""
+    if asof >= deadline:
+        return forecast.STATUS_LATE
     if p90 is not None and p90 <= deadline:
         return forecast.STATUS_ON_TRACK
     if p50 is not None and p50 <= deadline:
         return forecast.STATUS_AT_RISK
     return forecast.STATUS_LATE
+
+
+_LEVELS = ("finish_p10", "finish_p50", "finish_p90")
+_RANKS = (0.1, 0.5, 0.9)
+
+
+def _offsets(row: Mapping[str, object], asof: date) -> tuple[float, float, float]:
+    """A row's P10/P50/P90 as days after ``asof`` (inf beyond the horizon)."""
+    return tuple(math.inf if row[k] is None or pd.isna(row[k]) else float((row[k] - asof).days) for k in _LEVELS)  # type: ignore[return-value,operator]
+
+
+def _ratio(board: Mapping[str, object], raw: forecast.Forecast, asof: date) -> tuple[float, float, float]:
+    """How the board's forecast row stands to the raw simulation, per band level (1.0 where either has no date).
+
+    The board may calibrate the simulation's dates (lib.metrics.block_forecasts);
+    a scenario keeps that correction by scaling its own simulated days by it.
+    """
+    if board["status"] not in forecast.PROJECTED_STATUSES or raw.status not in forecast.PROJECTED_STATUSES:
+        return (1.0, 1.0, 1.0)
+    raw_row = {k: getattr(raw, k) for k in _LEVELS}
+    return tuple(b / r if math.isfinite(b) and math.isfinite(r) and r > 0 else 1.0
+                 for b, r in zip(_offsets(board, asof), _offsets(raw_row, asof), strict=True))  # type: ignore[return-value]
+
+
+def _calibrated(sample: np.ndarray, ratio: tuple[float, float, float]) -> np.ndarray:
+    """The simulated finish days with the board's correction: each path scaled by the ratio at its rank."""
+    if ratio == (1.0, 1.0, 1.0) or sample.size == 0:
+        return sample
+    rank = np.empty(sample.size)
+    rank[np.argsort(sample, kind="stable")] = np.arange(sample.size) / max(sample.size - 1, 1)
+    scaled = np.ceil(sample * np.interp(rank, _RANKS, ratio) - 1e-9)
+    return np.where(sample > 0, scaled, sample)
+
+
+def _round_half_up(value: float) -> float:
+    return math.floor(value + 0.5)
 
 
 def _start(day: date | None, asof: date) -> int:
@@ -387,8 +435,15 @@ def run(
     n_sims: int = 2000,
     seed: int = 0,
     reuse: Answer | None = None,
+    board: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> Answer:
     """Forecast every block in ``households`` under ``scenario``.
+
+    The baseline is the board's own forecast, :func:`lib.metrics.block_forecasts`
+    (``board``, computed when None): a block no lever touches keeps its row
+    and band exactly. A touched block is simulated again by the same engine
+    with the levers applied, and its dates keep the board's correction of the
+    simulation (the ratio of the board's P10/P50/P90 to the plain simulation's).
 
     Args:
         households: The households in scope (``lib.metrics.filter_households``).
@@ -400,9 +455,9 @@ def run(
         n_sims: Simulated paths, as :func:`lib.metrics.block_forecasts`.
         seed: Random seed, as :func:`lib.metrics.block_forecasts`.
         reuse: An answer for the same households, day, ``n_sims`` and
-            ``seed`` (the baseline): blocks no lever touches are taken from
-            it instead of simulated again, so changing one block's lever
-            reruns one block.
+            ``seed`` (the baseline): untouched blocks are taken from it, so
+            changing one block's lever reruns one block.
+        board: ``lib.metrics.block_forecasts(households, blocks, asof)``, when the caller has it.
     """
     record = households if record is None else record
     ignored: list[tuple[str, str]] = []
@@ -410,7 +465,7 @@ def run(
 
     # Exclusions: removed households leave the scope; settled ones close outside the engine.
     removed_any: set[str] = set()
-    touched: set[str] = set()  # blocks some lever changes (the others can be reused)
+    touched: set[str] = set()  # blocks some lever changes (the others keep the baseline)
     settled = pd.Series(pd.NaT, index=households.index, dtype="datetime64[ns]")
     keep = pd.Series(True, index=households.index)
     for ex in scenario.excludes:
@@ -435,116 +490,201 @@ def run(
             if capacity is None:
                 ignored.append((move.encode(), "not_finished"))
                 break
-            changes.setdefault((move.block, stage), []).append(forecast.PaceChange(start=start, added=capacity))
+            if capacity > 0:
+                changes.setdefault((move.block, stage), []).append(forecast.PaceChange(start=start, added=capacity))
         else:
             marks.append(Mark(move.block, asof + timedelta(days=start), "move", move.encode()))
     holdouts = {h.block: h for h in scenario.holdouts}
-    touched |= removed_any | {b for b, _ in changes} | set(holdouts) | {p.block for p in scenario.paces}
     for h in scenario.holdouts:
         marks.append(Mark(h.block, max(h.day, asof), "holdout", h.encode()))
+    paces = {p.block: p for p in scenario.paces if p.absolute or p.value != 1.0}
+    touched |= removed_any | {b for b, _ in changes} | set(holdouts) | set(paces)
 
+    if reuse is None:
+        forecasts, bands = board if board is not None else metrics.block_forecasts(households, blocks, asof, n_sims=n_sims, seed=seed)
+        board_rows = {(r["block_id"], r["stage"]): r for r in forecasts.to_dict("records")}
+        board_paths = {key: g for key, g in bands.groupby(["block_id", "stage"], sort=False)}
     runs: dict[str, _BlockRun] = {}
     targets: dict[str, int] = {}
+    full_rows = households.groupby("block_id", sort=False).indices
     rows_of = scoped.groupby("block_id", sort=False).indices  # positions: a block's frame is cut only when simulated
     for blk in blocks.itertuples(index=False):
-        if blk.block_id not in rows_of or asof < blk.launch_date:
+        if blk.block_id not in full_rows or asof < blk.launch_date:
             continue
         target = scenario.target or blk.deadline
         target_days = (target - asof).days
         targets[blk.block_id] = target_days
-        pace_lever = next((p for p in scenario.paces if p.block == blk.block_id), None)
+        pace_lever = paces.get(blk.block_id)
         if pace_lever is not None:
             marks.append(Mark(blk.block_id, asof + timedelta(days=_start(pace_lever.start, asof)), "pace", pace_lever.encode()))
-        if reuse is not None and blk.block_id not in touched and blk.block_id in reuse.runs:
-            runs[blk.block_id] = _retarget(reuse.runs[blk.block_id], target, target_days)
+        if reuse is not None:
+            base = reuse.runs[blk.block_id]
+        else:
+            base = _baseline_run(households.iloc[full_rows[blk.block_id]], blk, asof, board_rows, board_paths, n_sims, seed)
+        if blk.block_id not in touched:
+            runs[blk.block_id] = _retarget(base, target, target_days)
             continue
-        hh = scoped.iloc[rows_of[blk.block_id]]
-        rows: list[dict[str, object]] = []
-        paths: list[pd.DataFrame] = []
-        samples: dict[str, np.ndarray] = {}
-        inputs: dict[str, tuple[pd.Series, forecast.Forecast, date | None]] = {}
-        signed_row: dict[str, object] | None = None
+        if blk.block_id not in rows_of:  # every household of the block left the count today
+            hh = households.iloc[full_rows[blk.block_id]].iloc[:0]
+        else:
+            hh = scoped.iloc[rows_of[blk.block_id]]
+        stages: dict[str, _StageRun] = {}
         for stage in metrics.RATE_STAGES:
-            pending = ~metrics.reached(hh, stage, asof)
-            # Closed outside the engine: settled households, then the block's last K holdouts.
-            closing = settled[hh.index][pending].dropna().sort_values()
-            closes = [d.date() for d in closing]
-            hold = holdouts.get(blk.block_id)
-            if hold is not None:
-                closes += [max(hold.day, asof)] * max(0, min(hold.count, int(pending.sum()) - len(closes)))
-            outside = len(closes)
-            # An exclusion decided today: the block cannot count as finished before today.
-            floor = max(closes + ([asof] if blk.block_id in removed_any else []), default=None)
-            cum = metrics.cumulative_by_day(hh, stage, blk.launch_date, asof)
-            stage_changes = list(changes.get((blk.block_id, stage), ()))
-            if pace_lever is not None:
-                recent = metrics.pace(hh, stage, asof, blk.launch_date)
-                factor = pace_lever.value
-                if pace_lever.absolute:
-                    factor = pace_lever.value / recent if recent > 0 else 1.0
-                    if recent == 0 and stage == metrics.RATE_STAGES[0]:
-                        ignored.append((f"{PACE_PREFIX}{blk.block_id}={pace_lever.encode()}", "no_recent_pace"))
-                stage_changes.insert(0, forecast.PaceChange(start=_start(pace_lever.start, asof), factor=factor))
-            fc = forecast.forecast_finish(
-                cum, total=len(hh) - outside, asof=asof, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed,
-                changes=tuple(stage_changes),
+            stages[stage] = _scenario_stage(
+                hh, blk, stage, asof, base.stages[stage], stages.get("signed"), settled, holdouts.get(blk.block_id),
+                blk.block_id in removed_any, changes.get((blk.block_id, stage), []), pace_lever, target, target_days,
+                n_sims, seed, ignored,
             )
-            sample = forecast.finish_sample(cum, fc, tuple(stage_changes))
-            row = {"block_id": blk.block_id, **{c: getattr(fc, c) for c in metrics.FORECAST_COLUMNS[1:]}}
-            if floor is not None:
-                sample = np.maximum(sample, (floor - asof).days)
-                _floor_row(row, floor, asof, blk.deadline)
-            if stage == "signed":
-                signed_row = row
-            else:
-                if signed_row is not None:
-                    metrics._not_before(row, signed_row)  # the progress page's rule, the same function
-                sample = np.maximum(sample, samples["signed"])
-            samples[stage] = sample
-            inputs[stage] = (cum, fc, floor)
-            planned = fc.pace_7d
-            for change in stage_changes:
-                planned = planned * change.factor + change.added
-            row.update({
-                "total": len(hh), "done": fc.done, "remaining": len(hh) - fc.done, "pace": planned,
-                "needed_pace": _needed_pace(cum, fc, floor, target_days), "target": target,
-                "on_time": _on_time(sample, target_days),
-            })
-            rows.append(row)
-            path = forecast.forecast_path(cum, fc, tuple(stage_changes))
-            band = _with_closings(path, fc, closes, asof)
-            if not band.empty:
-                paths.append(pd.DataFrame({
-                    "block_id": blk.block_id, "stage": stage, "date": band["date"],
-                    **{f"rate_{p}": band[p] / len(hh) for p in ("p10", "p50", "p90")},
-                }))
-        runs[blk.block_id] = _BlockRun(tuple(rows), tuple(paths), samples, inputs)
-    rows = [row for r in runs.values() for row in r.rows]
-    paths = [path for r in runs.values() for path in r.paths]
-    rows += _campaign_rows(rows, {b: r.samples for b, r in runs.items()}, targets, asof, scenario.target)
+        runs[blk.block_id] = _BlockRun(stages)
+    rows = [r.row for run_ in runs.values() for r in run_.stages.values()]
+    paths = [r.path for run_ in runs.values() for r in run_.stages.values() if r.path is not None and not r.path.empty]
+    samples = {b: {st_: r.sample for st_, r in run_.stages.items()} for b, run_ in runs.items()}
+    rows += _campaign_rows(rows, samples, targets, asof, scenario.target)
     table = pd.DataFrame(rows, columns=ANSWER_COLUMNS) if rows else schema.empty_frame(ANSWER_COLUMNS)
     bands = pd.concat(paths, ignore_index=True)[metrics.FORECAST_PATH_COLUMNS] if paths else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
     return Answer(table=table, paths=bands, marks=tuple(marks), ignored=tuple(ignored), runs=runs)
 
 
-def _needed_pace(cum: pd.Series, fc: forecast.Forecast, floor: date | None, target_days: int) -> float | None:
+def _baseline_run(
+    hh: pd.DataFrame, blk: object, asof: date, board_rows: Mapping[tuple[str, str], dict], board_paths: Mapping,
+    n_sims: int, seed: int,
+) -> _BlockRun:
+    """A block as the board forecasts it, with the plain simulation behind it (for the sample and the ratio)."""
+    stages: dict[str, _StageRun] = {}
+    for stage in metrics.RATE_STAGES:
+        board = dict(board_rows[(blk.block_id, stage)])  # type: ignore[attr-defined]
+        cum = metrics.cumulative_by_day(hh, stage, blk.launch_date, asof)  # type: ignore[attr-defined]
+        fc = forecast.forecast_finish(cum, total=len(hh), asof=asof, deadline=blk.deadline, stage=stage,  # type: ignore[attr-defined]
+                                      n_sims=n_sims, seed=seed)
+        ratio = _ratio(board, fc, asof)
+        sample = _stage_sample(board, cum, fc, (), ratio, None, asof)
+        if stage == "sealed":
+            sample = np.maximum(sample, stages["signed"].sample)
+        board.update(total=len(hh), done=fc.done, remaining=len(hh) - fc.done, pace=fc.pace_7d)
+        path = board_paths.get((blk.block_id, stage))  # type: ignore[attr-defined]
+        stages[stage] = _StageRun(board, None if path is None else path.reset_index(drop=True), sample, cum, fc, ratio, None)
+    return _BlockRun(stages)
+
+
+def _stage_sample(
+    row: Mapping[str, object], cum: pd.Series, fc: forecast.Forecast, changes: Sequence[forecast.PaceChange],
+    ratio: tuple[float, float, float], floor: date | None, asof: date,
+) -> np.ndarray:
+    """The finish sample behind a row: the engine's paths, with the board's correction and any closing floor."""
+    if row["status"] == forecast.STATUS_STALLED and fc.status != forecast.STATUS_STALLED:
+        sample = np.full(fc.n_sims, np.inf)  # the board holds sealing while signing is stalled
+    else:
+        sample = _calibrated(forecast.finish_sample(cum, fc, tuple(changes)), ratio)
+    if floor is not None:
+        sample = np.maximum(sample, (floor - asof).days)
+    return sample
+
+
+def _scenario_stage(
+    hh: pd.DataFrame, blk: object, stage: str, asof: date, base: _StageRun, signed: _StageRun | None,
+    settled: pd.Series, hold: Holdout | None, removed: bool, moves: list[forecast.PaceChange], pace_lever: Pace | None,
+    target: date, target_days: int, n_sims: int, seed: int, ignored: list[tuple[str, str]],
+) -> _StageRun:
+    """One touched block and stage: the engine rerun on the scenario's inputs, its dates corrected as the board's."""
+    launch, deadline = blk.launch_date, blk.deadline  # type: ignore[attr-defined]
+    pending = ~metrics.reached(hh, stage, asof)
+    # Closed outside the engine: settled households, then the block's last K holdouts.
+    closes = [d.date() for d in settled.reindex(hh.index)[pending].dropna().sort_values()]
+    if hold is not None:
+        closes += [max(hold.day, asof)] * max(0, min(hold.count, int(pending.sum()) - len(closes)))
+    # An exclusion decided today: the block cannot count as finished before today.
+    floor = max(closes + ([asof] if removed else []), default=None)
+    cum = metrics.cumulative_by_day(hh, stage, launch, asof) if len(hh) else base.cum.iloc[:0]
+    stage_changes = list(moves)
+    if pace_lever is not None:
+        recent = metrics.pace(hh, stage, asof, launch)
+        factor = pace_lever.value
+        if pace_lever.absolute:
+            factor = pace_lever.value / recent if recent > 0 else 1.0
+            if recent == 0 and stage == metrics.RATE_STAGES[0]:
+                ignored.append((f"{PACE_PREFIX}{blk.block_id}={pace_lever.encode()}", "no_recent_pace"))  # type: ignore[attr-defined]
+        stage_changes.insert(0, forecast.PaceChange(start=_start(pace_lever.start, asof), factor=factor))
+    fc = forecast.forecast_finish(cum, total=len(hh) - len(closes), asof=asof, deadline=deadline, stage=stage,
+                                  n_sims=n_sims, seed=seed, changes=tuple(stage_changes))
+    row: dict[str, object] = {"block_id": blk.block_id, **{c: getattr(fc, c) for c in metrics.FORECAST_COLUMNS[1:]}}  # type: ignore[attr-defined]
+    if fc.status in forecast.PROJECTED_STATUSES:
+        scaled = [o * r for o, r in zip(_offsets(row, asof), base.ratio, strict=True)]
+        days = [math.inf if o > fc.horizon_days else max(1.0, _round_half_up(o)) for o in scaled]
+        row.update({k: _offset_date(asof, d) for k, d in zip(_LEVELS, days, strict=True)})
+        row["status"] = _status(row["finish_p50"], row["finish_p90"], deadline, asof)  # type: ignore[arg-type]
+    if signed is not None and stage == "sealed":
+        _hold_not_before(row, signed.row, deadline, asof)
+    if floor is not None:
+        _floor_row(row, floor, asof, deadline)
+    sample = _stage_sample(row, cum, fc, stage_changes, base.ratio, floor, asof)
+    if signed is not None:
+        sample = np.maximum(sample, signed.sample)
+    planned = fc.pace_7d
+    for change in stage_changes:
+        planned = planned * change.factor + change.added
+    row.update({
+        "total": len(hh), "done": fc.done, "remaining": len(hh) - fc.done, "pace": planned, "target": target,
+        "needed_pace": _needed_pace(cum, fc, floor, target_days, base.ratio), "on_time": _on_time(sample, target_days),
+    })
+    band = pd.DataFrame()
+    if fc.status in forecast.PROJECTED_STATUSES:
+        band = _stretched(forecast.forecast_path(cum, fc, tuple(stage_changes)), base.ratio)
+    band = _with_closings(band, fc, closes, asof)
+    path = None
+    if not band.empty and len(hh):
+        path = pd.DataFrame({"block_id": blk.block_id, "stage": stage, "date": band["date"],  # type: ignore[attr-defined]
+                             **{f"rate_{p}": band[p] / len(hh) for p in ("p10", "p50", "p90")}})
+    return _StageRun(row, path, sample, cum, fc, base.ratio, floor)
+
+
+def _hold_not_before(sealed: dict[str, object], signed: Mapping[str, object], deadline: date, asof: date) -> None:
+    """Sealing never before signing: each sealing date raised to signing's; no date while signing has none."""
+    if signed["status"] == forecast.STATUS_FINISHED or sealed["status"] not in forecast.PROJECTED_STATUSES:
+        return
+    if signed["status"] not in forecast.PROJECTED_STATUSES:
+        sealed.update(finish_p10=None, finish_p50=None, finish_p90=None, status=forecast.STATUS_STALLED)
+        return
+    for key in _LEVELS:
+        a, b = sealed[key], signed[key]
+        sealed[key] = None if a is None or b is None else max(a, b)  # type: ignore[type-var]
+    sealed["status"] = _status(sealed["finish_p50"], sealed["finish_p90"], deadline, asof)  # type: ignore[arg-type]
+
+
+def _stretched(path: pd.DataFrame, ratio: tuple[float, float, float]) -> pd.DataFrame:
+    """A simulated count band with each curve's time scaled by the board's ratio at its level (unchanged at 1)."""
+    if path.empty or ratio == (1.0, 1.0, 1.0):
+        return path
+    n = len(path) - 1
+    length = max(int(math.ceil(n * r)) for r in ratio)
+    t = np.arange(length + 1, dtype=float)
+    out = pd.DataFrame({"date": pd.date_range(path["date"].iloc[0], periods=length + 1, freq="D")})
+    for column, r in zip(("p10", "p50", "p90"), ratio, strict=True):
+        out[column] = np.floor(np.interp(t / r, np.arange(n + 1), path[column].to_numpy(dtype=float)) + 1e-9).astype(np.int64)
+    return out
+
+
+def _needed_pace(
+    cum: pd.Series, fc: forecast.Forecast, floor: date | None, target_days: int, ratio: tuple[float, float, float] = (1.0, 1.0, 1.0),
+) -> float | None:
     """The daily pace that finishes by the target on 80 % of the paths (the engine's paths, scaled)."""
     if floor is not None and (floor - fc.asof).days > target_days:
         return None  # a lever closes households after the target: no pace makes it
-    factor = forecast.pace_factor_needed(cum, fc, target_days, NEEDED_CONFIDENCE)
+    correction = float(np.interp(NEEDED_CONFIDENCE, _RANKS, ratio))
+    factor = forecast.pace_factor_needed(cum, fc, math.floor(target_days / correction + 1e-9), NEEDED_CONFIDENCE)
     return None if factor is None else factor * fc.pace_7d
 
 
 def _retarget(run: _BlockRun, target: date, target_days: int) -> _BlockRun:
-    """A reused block's run asked about another target day (its forecast is the same)."""
-    if all(row["target"] == target for row in run.rows):
+    """A block's run asked about a target day (its forecast is the same)."""
+    if all(r.row.get("target") == target for r in run.stages.values()):
         return run
-    rows = tuple(
-        {**row, "target": target, "on_time": _on_time(run.samples[str(row["stage"])], target_days),
-         "needed_pace": _needed_pace(*run.inputs[str(row["stage"])], target_days)}
-        for row in run.rows
-    )
-    return _BlockRun(rows, run.paths, run.samples, run.inputs)
+    stages = {
+        stage: _StageRun({**r.row, "target": target, "on_time": _on_time(r.sample, target_days),
+                          "needed_pace": _needed_pace(r.cum, r.fc, r.floor, target_days, r.ratio)},
+                         r.path, r.sample, r.cum, r.fc, r.ratio, r.floor)
+        for stage, r in run.stages.items()
+    }
+    return _BlockRun(stages)
 
 
 def _floor_row(row: dict[str, object], floor: date, asof: date, deadline: date) -> None:
@@ -553,7 +693,7 @@ def _floor_row(row: dict[str, object], floor: date, asof: date, deadline: date) 
         finished = max(row["finished_on"], floor)  # type: ignore[type-var]
         if finished > asof:
             row.update(finish_p10=finished, finish_p50=finished, finish_p90=finished, finished_on=None,
-                       status=_status(finished, finished, deadline))
+                       status=_status(finished, finished, deadline, asof))
         else:
             row["finished_on"] = finished
         return
@@ -562,7 +702,7 @@ def _floor_row(row: dict[str, object], floor: date, asof: date, deadline: date) 
     for key in ("finish_p10", "finish_p50", "finish_p90"):
         if row[key] is not None:
             row[key] = max(row[key], floor)  # type: ignore[type-var]
-    row["status"] = _status(row["finish_p50"], row["finish_p90"], deadline)  # type: ignore[arg-type]
+    row["status"] = _status(row["finish_p50"], row["finish_p90"], deadline, asof)  # type: ignore[arg-type]
 
 
 def _on_time(sample: np.ndarray, target_days: int) -> float | None:
@@ -611,7 +751,7 @@ def _campaign_rows(
         deadline = max(r["target"] for r in mine)  # type: ignore[type-var]
         out.append({
             "block_id": CAMPAIGN, "stage": stage,
-            "status": forecast.STATUS_FINISHED if all_done else (forecast.STATUS_NO_DATA if unknown else _status(p50, p90, deadline)),  # type: ignore[arg-type]
+            "status": forecast.STATUS_FINISHED if all_done else (forecast.STATUS_NO_DATA if unknown else _status(p50, p90, deadline, asof)),  # type: ignore[arg-type]
             "total": sum(r["total"] for r in mine), "done": sum(r["done"] for r in mine),  # type: ignore[misc]
             "remaining": sum(r["remaining"] for r in mine), "pace": sum(r["pace"] for r in mine),  # type: ignore[misc]
             "needed_pace": None if any(n is None for n in needed) else sum(needed),  # type: ignore[arg-type]

@@ -210,5 +210,29 @@ def test_the_link_round_trips_every_scenario(paces, moves, excludes, holdouts, t
 
 def test_finish_samples_follow_the_engine_paths():
     answer = scenarios.run(_steady(), BLOCKS, ASOF)
-    sample = answer.runs["b1"].samples["sealed"]
+    sample = answer.runs["b1"].stages["sealed"].sample
     assert np.all(sample == 30)
+
+
+def test_a_scenario_keeps_the_boards_correction_of_the_simulation():
+    """The board may calibrate the simulated dates; a scenario scales its own simulated days by the same ratio."""
+    hh = _steady()
+    forecasts, paths = metrics.block_forecasts(hh, BLOCKS, ASOF)
+    board = forecasts.copy()
+    b1 = board["block_id"] == "b1"  # both stages: sealing is held not before signing
+    board.loc[b1, ["finish_p10", "finish_p50", "finish_p90"]] = [[_days(20), _days(40), _days(60)]] * 2  # raw: 30 days
+    base = scenarios.run(hh, BLOCKS, ASOF, board=(board, paths))
+    assert _finish(base) == (_days(20), _days(40), _days(60))  # the board's row, as it is
+    fast = scenarios.run(hh, BLOCKS, ASOF, Scenario(paces=(Pace("b1", 2.0),)), board=(board, paths))
+    assert _finish(fast) == (_days(10), _days(20), _days(30))  # raw 15 days, × 20/30, 40/30, 60/30
+    sample = fast.runs["b1"].stages["sealed"].sample
+    assert (sample.min(), sample.max()) == (10, 30)  # the paths spread as the band
+    assert 0.45 < np.mean(sample <= 20) < 0.55
+
+
+def test_identity_levers_are_the_baseline_exactly(demo_campaign):
+    hh, blocks, asof = demo_campaign.households, demo_campaign.blocks, date(2023, 10, 20)
+    base = scenarios.run(hh, blocks, asof)
+    same = scenarios.run(hh, blocks, asof, Scenario(paces=(Pace("zhuangyuan", 1.0),), moves=(Move("zhuangyuan", capacity=0.0),)))
+    pd.testing.assert_frame_equal(base.table, same.table)
+    pd.testing.assert_frame_equal(base.paths, same.paths)

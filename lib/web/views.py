@@ -305,8 +305,9 @@ def _whatif_baseline(k: ViewKey, target: date | None) -> scenarios.Answer:
     url, _, asof, scope = k
     campaign, households = _scoped(url, scope)
     plain = None if target is None else _whatif_baseline(k, None)
+    board = _curves_view(k)  # the board's one forecast of this view, as the progress page draws it
     return scenarios.run(households, campaign.blocks, asof, scenarios.Scenario(target=target),
-                         record=campaign.households, reuse=plain)
+                         record=campaign.households, reuse=plain, board=(board.forecasts, board.paths))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
