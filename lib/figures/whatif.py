@@ -176,7 +176,9 @@ def answers_html(
             "whatif.col.needed", "whatif.col.pace", "whatif.col.gap"]
     if actual is not None:
         head.append("whatif.col.actual")
-    th = "".join(f'<th class="{"" if i == 0 else "num"}">{escape(t(k, lang))}</th>' for i, k in enumerate(head))
+    first = ' style="min-width:9em"'  # block names wrap, but not one character a line
+    th = "".join(f'<th class="{"" if i == 0 else "num"}"{first if i == 0 else ""}>{escape(t(k, lang))}</th>'
+                 for i, k in enumerate(head))
     base_rows, scen_rows = _rows(baseline, stage), _rows(scenario, stage)
     body = []
     for bid in [scenarios.CAMPAIGN, *names]:
