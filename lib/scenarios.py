@@ -27,7 +27,16 @@ How each lever reaches the engine:
   not forecast: it forecasts the rest, and the finish is the later of that
   forecast and the day they close (today for an exclusion);
 * a block's sealing never finishes before its signing (as on the progress
-  page), path by path for the probability.
+  page), path by path for the probability;
+* the baseline is the board's own forecast (``lib.metrics.block_forecasts``,
+  calibrated or not): a block no lever touches keeps its row and band
+  exactly, and a touched block's simulated days are scaled by the board's
+  ratio to the plain simulation at P10/P50/P90 (and between, by rank), so
+  a calibration carries into every scenario;
+* 按期概率 is the share of those paths finished by the target; the
+  campaign's finish is the last block's on each path;
+* the 80 % pace scales the recent gains until 80 % of the paths finish by
+  the target (a closed form over the same paths, no search).
 
 Pure: no Streamlit, no database. :func:`parse_params` and :func:`to_params`
 are the URL codec; :func:`run` answers a scenario.
