@@ -35,6 +35,7 @@ def registered_pages(lang: str, *, empty: bool = False, landing: str = "overview
         st.Page("pages/progress.py", title=t("nav.progress", lang), icon=":material/show_chart:", url_path="progress"),
         st.Page("pages/teams.py", title=t("nav.teams", lang), icon=":material/leaderboard:", url_path="teams"),
         st.Page("pages/brief.py", title=t("nav.brief", lang), icon=":material/summarize:", url_path="brief"),
+        st.Page("pages/whatif.py", title=t("nav.whatif", lang), icon=":material/science:", url_path="whatif"),
         data,
     ]
     # Streamlit serves the default page at "/" only; a hidden home page shows

@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -209,6 +209,7 @@ def forecast_finish(
     n_sims: int = 2000,
     seed: int = 0,
     horizon_days: int = 365,
+    changes: Sequence[PaceChange] = (),
 ) -> Forecast:
     """Forecast when a block finishes a stage, with a P10–P90 band.
 
@@ -226,6 +227,8 @@ def forecast_finish(
         horizon_days: Days simulated after ``asof`` (>= 1), extended to the
             deadline if that is later; a percentile whose paths have not
             finished by then is None ("beyond horizon").
+        changes: What-if changes to the simulated future gains (see
+            :class:`PaceChange`); none (the default) is the plain forecast.
 
     Returns:
         The :class:`Forecast`; see its docstring for the status rules.
@@ -294,7 +297,10 @@ def forecast_finish(
 
     model = _fit(days, counts, asof_n, total)
     needed = _effort_thresholds(model, total - done, n_sims, seed).to_finish()
-    finish_days = _finish_days(model, needed, n_sims, seed, horizon)
+    if changes:
+        finish_days = _changed_finish_days(model, needed, n_sims, seed, horizon, changes)
+    else:
+        finish_days = _finish_days(model, needed, n_sims, seed, horizon)
     offsets = [_finish_percentile(finish_days, p) for p in _PERCENTILES]
     p10, p50, p90 = (None if k is None else asof_day + timedelta(days=k) for k in offsets)
     if offsets[2] is not None and offsets[2] <= days_left:
@@ -306,7 +312,7 @@ def forecast_finish(
     return result(done, pace, status, p10=p10, p50=p50, p90=p90)
 
 
-def forecast_path(cumulative: pd.Series, fc: Forecast) -> pd.DataFrame:
+def forecast_path(cumulative: pd.Series, fc: Forecast, changes: Sequence[PaceChange] = ()) -> pd.DataFrame:
     """The band of projected cumulative counts behind a forecast, for a chart.
 
     Redraws the simulation of ``fc`` (same seed) and, for each day from
@@ -319,6 +325,7 @@ def forecast_path(cumulative: pd.Series, fc: Forecast) -> pd.DataFrame:
     Args:
         cumulative: The series ``fc`` was computed from (later data ignored).
         fc: A forecast from :func:`forecast_finish`.
+        changes: The what-if changes ``fc`` was made with (see :class:`PaceChange`).
 
     Returns:
         Columns ``date`` (datetime64), ``p10``, ``p50``, ``p90`` (int64);
@@ -350,7 +357,7 @@ def forecast_path(cumulative: pd.Series, fc: Forecast) -> pd.DataFrame:
         filled += width
         if filled >= last:
             break
-    effort = np.cumsum(gains[:, :last], axis=1)
+    effort = _changed_effort(gains[:, :last], changes) if changes else np.cumsum(gains[:, :last], axis=1)
     closed = _effort_thresholds(model, fc.remaining, fc.n_sims, fc.seed).closed(effort)
     ranks = [fc.n_sims - _paths_needed(fc.n_sims, p) for p in _PERCENTILES]
     by_day = np.partition(np.ascontiguousarray(closed.T), sorted(set(ranks)), axis=1)
@@ -826,3 +833,154 @@ def status_for(p50: date | None, p90: date | None, deadline: date, asof: date) -
     if p50 is not None and p50 <= deadline:
         return STATUS_AT_RISK
     return STATUS_LATE
+
+
+# --- what-if hooks (lib/scenarios.py) ----------------------------------------
+# The what-if page runs this same simulation with its levers applied to the
+# simulated future gains; with no changes every function below reproduces
+# the plain forecast's paths exactly.
+
+
+@dataclass(frozen=True)
+class PaceChange:
+    """A change to a block's simulated daily gains from one day on.
+
+    From day ``start`` after the as-of day (1 = tomorrow) each path's
+    resampled gain is multiplied by ``factor`` and ``added`` households a day
+    are added (e.g. a team moved in, at its own measured capacity). Several
+    changes compound: factors multiply, additions add up.
+    """
+
+    start: int = 1
+    factor: float = 1.0
+    added: float = 0.0
+
+
+def _changed_effort(gains: np.ndarray, changes: Sequence[PaceChange]) -> np.ndarray:
+    """Summed effort per path and day with ``changes`` applied, floored to whole households.
+
+    Thresholds are whole numbers, so flooring decides exactly as the plain
+    sum does (a tiny tolerance absorbs float sums such as 3 × 1/3).
+    """
+    factor, added = _day_levers(changes, gains.shape[1])
+    return np.floor(np.cumsum(gains * factor + added, axis=1) + 1e-9).astype(np.int64)
+
+
+def _simulated_gains(model: _Model, n_sims: int, seed: int, n_days: int) -> np.ndarray:
+    """Each path's resampled daily gains for ``n_days`` days (the same stream as the forecast's)."""
+    runs = _runs(model)
+    parts, filled = [], 0
+    for starts in _block_draws(model, n_sims, seed):
+        parts.append(runs[starts].reshape(n_sims, -1))
+        filled += parts[-1].shape[1]
+        if filled >= n_days:
+            break
+    return np.concatenate(parts, axis=1)[:, :n_days]
+
+
+def _day_levers(changes: Sequence[PaceChange], n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per simulated day (index 0 = tomorrow): the factor on the gains and the households added."""
+    factor, added = np.ones(n_days), np.zeros(n_days)
+    for change in changes:
+        first = max(change.start, 1) - 1
+        factor[first:] *= change.factor
+        added[first:] += change.added
+    return factor, added
+
+
+def _changed_finish_days(
+    model: _Model, effort_needed: np.ndarray, n_sims: int, seed: int, horizon: int, changes: Sequence[PaceChange],
+) -> np.ndarray:
+    """Like :func:`_finish_days` with ``changes`` applied, every path followed to the horizon (inf beyond).
+
+    Chunk by chunk of the same block draws, only the paths still running
+    are carried on, so a sample costs about what the plain forecast does.
+    """
+    runs = _runs(model)
+    factor, added = _day_levers(changes, horizon)
+    finish = np.full(n_sims, np.inf)
+    carried = np.zeros(n_sims)
+    alive = np.arange(n_sims)
+    elapsed = 0
+    for starts in _block_draws(model, n_sims, seed):
+        width = min(starts.shape[1] * runs.shape[1], horizon - elapsed)
+        gains = runs[starts[alive]].reshape(alive.size, -1)[:, :width]
+        days = slice(elapsed, elapsed + width)
+        effort = carried[alive, None] + np.cumsum(gains * factor[days] + added[days], axis=1)
+        crossed = np.floor(effort + 1e-9) >= effort_needed[alive, None]
+        hit = crossed.any(axis=1)
+        finish[alive[hit]] = elapsed + np.argmax(crossed[hit], axis=1) + 1
+        carried[alive] = effort[:, -1]
+        alive = alive[~hit]
+        elapsed += width
+        if elapsed >= horizon or not alive.size:
+            break
+    return finish
+
+
+def _model_of(cumulative: pd.Series, fc: Forecast) -> tuple[_Model, np.ndarray]:
+    """The fitted model behind a projected forecast and each path's effort to finish."""
+    days, counts = _daily_counts(cumulative)
+    asof_n = _day_number(fc.asof)
+    known = days <= asof_n
+    model = _fit(days[known], counts[known], asof_n, fc.total)
+    return model, _effort_thresholds(model, fc.remaining, fc.n_sims, fc.seed).to_finish()
+
+
+def finish_sample(cumulative: pd.Series, fc: Forecast, changes: Sequence[PaceChange] = ()) -> np.ndarray:
+    """The day each simulated path of ``fc`` finishes, in days after ``fc.asof``.
+
+    The sample behind ``fc``'s percentiles (same seed, same paths), followed
+    to the horizon, so the share of paths finished by any day — the
+    probability of finishing by a target day — can be read off it.
+
+    Args:
+        cumulative: The series ``fc`` was computed from.
+        fc: A forecast from :func:`forecast_finish` (made with ``changes``).
+        changes: The what-if changes ``fc`` was made with.
+
+    Returns:
+        Shape (``fc.n_sims``,), float: ``inf`` beyond the horizon or when the
+        block is stalled, NaN when there is no data to project from; a
+        finished block's paths all hold its finish day (zero or negative).
+    """
+    if fc.status == STATUS_FINISHED:
+        return np.full(fc.n_sims, float((fc.finished_on - fc.asof).days))  # type: ignore[operator]
+    if fc.status == STATUS_STALLED:
+        return np.full(fc.n_sims, np.inf)
+    if fc.status == STATUS_NO_DATA:
+        return np.full(fc.n_sims, np.nan)
+    model, needed = _model_of(cumulative, fc)
+    return _changed_finish_days(model, needed, fc.n_sims, fc.seed, fc.horizon_days, changes)
+
+
+def pace_factor_needed(cumulative: pd.Series, fc: Forecast, by_day: int, confidence: float = 0.8) -> float | None:
+    """The factor on the recent gains that finishes by day ``by_day`` on ``confidence`` of the paths.
+
+    Path ``i`` finishes by ``by_day`` at factor ``m`` exactly when ``m``
+    times its summed gain by then covers its effort, so the answer is the
+    ``confidence`` quantile of those ratios over the same paths as ``fc`` —
+    no search. Times ``fc.pace_7d`` it is the daily pace needed.
+
+    Args:
+        cumulative: The series ``fc`` was computed from.
+        fc: A projected forecast (any other status gives None; finished gives 0).
+        by_day: Days after ``fc.asof`` (>= 1).
+        confidence: Share of paths that must finish, in (0, 1].
+
+    Returns:
+        The factor, or None when no factor can do it (no days left, or too
+        few paths ever gain anything).
+    """
+    if not 0 < confidence <= 1:
+        raise ValueError(f"confidence must be in (0, 1], got {confidence}")
+    if fc.status == STATUS_FINISHED:
+        return 0.0
+    if fc.status not in PROJECTED_STATUSES or by_day < 1:
+        return None
+    model, needed = _model_of(cumulative, fc)
+    by_then = _simulated_gains(model, fc.n_sims, fc.seed, by_day).sum(axis=1)
+    ratios = np.divide(needed, by_then, out=np.full(fc.n_sims, np.inf), where=by_then > 0)
+    k = max(1, math.ceil(confidence * fc.n_sims - 1e-9)) - 1
+    factor = float(np.partition(ratios, k)[k])
+    return None if math.isinf(factor) else factor

@@ -151,6 +151,21 @@ audit_log_table = Table(
 )
 #: What the audit trail records.
 AUDIT_ACTIONS: tuple[str, ...] = ("login", "login_failed", "logout", "import", "undo")
+#: 推演 What-if: named scenarios saved by editors. Not part of the ledger:
+#: saving one never bumps ``data_version``; ``data_version`` and ``asof``
+#: record what the scenario was made on, so a reopened one can say the data
+#: has moved on since.
+scenarios_table = Table(
+    "scenarios",
+    metadata,
+    Column("scenario_id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("params", Text, nullable=False),  # the what-if link's query string, as-of day excluded
+    Column("asof", Date, nullable=False),
+    Column("data_version", Integer, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False, default=""),
+)
 
 # Column lists of the loaded frames (geometry columns become ``geometry``).
 BLOCK_COLUMNS = ["block_id", "name", "district", "subdistrict", "launch_date", "deadline", "land_area_m2"]
@@ -160,6 +175,7 @@ HOUSEHOLD_COLUMNS = [
     "ownership", "floor_area_m2", "owner_name", "flags",
 ]
 MILESTONE_COLUMNS = ["household_id", "stage", "date", "import_batch_id"]
+SCENARIO_COLUMNS = ["scenario_id", "name", "params", "asof", "data_version", "created_at", "created_by"]
 BATCH_COLUMNS = ["batch_id", "file_name", "sha256", "rows", "imported_at", "imported_by", "status", "summary"]
 
 

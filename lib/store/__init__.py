@@ -31,12 +31,14 @@ from lib.store.engine import (
     ping,
 )
 from lib.store.loads import Campaign, batch_by_sha256, list_batches, load_frames
+from lib.store.scenarios import delete_scenario, list_scenarios, save_scenario
 from lib.store.seed import load_demo, prepare_database
 from lib.store.writes import apply_import, bulk_load, undo_batch
 
 __all__ = [
-    "DATABASE_ERRORS", "DEFAULT_DB_PATH", "ROOT", "SECRETS_PATH", "Campaign", "IntegrityViolation", "apply_import", "batch_by_sha256",
-    "bulk_load", "data_version", "database_url", "describe_error", "display_url", "drop_all", "failed_logins", "get_engine",
-    "init_db", "is_default_database", "list_batches", "list_events", "load_demo", "load_frames", "ping", "prepare_database",
-    "record_event", "secrets", "undo_batch", "utc_now",
+    "DATABASE_ERRORS", "DEFAULT_DB_PATH", "ROOT", "SECRETS_PATH", "Campaign", "IntegrityViolation", "apply_import",
+    "batch_by_sha256", "bulk_load", "data_version", "database_url", "delete_scenario", "describe_error", "display_url",
+    "drop_all", "failed_logins", "get_engine", "init_db", "is_default_database", "list_batches", "list_events",
+    "list_scenarios", "load_demo", "load_frames", "ping", "prepare_database", "record_event", "save_scenario", "secrets",
+    "undo_batch", "utc_now",
 ]

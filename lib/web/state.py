@@ -446,6 +446,16 @@ def bound(
     return value
 
 
+def keep(params: Mapping[str, Sequence[str]]) -> None:
+    """Keep page parameters that no widget binds in the link, and count them as read.
+
+    For read-only views of a link's options (the wall screen's what-if summary).
+    """
+    st.session_state[_URL_KEY].update({k: list(v) for k, v in params.items() if v})
+    st.session_state.setdefault(_BOUND_KEY, set()).update(params)
+    publish()
+
+
 def link_page_params() -> dict[str, list[str]]:
     """The page options the current link brought (e.g. the map's ``basemap``).
 

@@ -20,9 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, backtest, brief, freshness, metrics, store
+from lib import assets, backtest, brief, freshness, metrics, scenarios, store
 from lib.brief import render as brief_render
-from lib.figures import command, overview, parcel_map, progress, teams
+from lib.figures import command, overview, parcel_map, progress, teams, whatif
 from lib.store import snapshot
 from lib.web.state import Filters
 
@@ -400,3 +400,158 @@ def command_curves(filters: Filters) -> str:
 def _command_curves(k: ViewKey, lang: str) -> str:
     view = _curves_view(k)
     return command.block_small_multiples(view.daily, view.table, lang)
+
+
+# ------------------------------------------------------------------ 推演 what-if
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    """A scenario beside the baseline for one view, with what the ledger recorded later (the back-test)."""
+
+    baseline: scenarios.Answer
+    scenario: scenarios.Answer
+    daily: pd.DataFrame
+    later: pd.DataFrame
+    actual: pd.DataFrame
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _whatif_baseline(k: ViewKey, target: date | None) -> scenarios.Answer:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    plain = None if target is None else _whatif_baseline(k, None)
+    board = _curves_view(k)  # the board's one forecast of this view, as the progress page draws it
+    return scenarios.run(households, campaign.blocks, asof, scenarios.Scenario(target=target),
+                         record=campaign.households, reuse=plain, board=(board.forecasts, board.paths))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _whatif_record(k: ViewKey) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The view's observed curves, what the ledger recorded after the as-of day, and the recorded finishes."""
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    last = campaign.last_data_day or asof
+    later = metrics.daily_progress(households if last > asof else households.iloc[:0], campaign.blocks, max(last, asof))
+    return (
+        metrics.daily_progress(households, campaign.blocks, asof),
+        later[later["date"] >= metrics.ts(asof)],
+        scenarios.actual_finishes(households, campaign.blocks, asof, last),
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_view(k: ViewKey, scenario: scenarios.Scenario) -> WhatIfView:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    baseline = _whatif_baseline(k, scenario.target)
+    answer = baseline if scenario.is_baseline else scenarios.run(
+        households, campaign.blocks, asof, scenario, record=campaign.households, reuse=baseline)
+    daily, later, actual = _whatif_record(k)
+    return WhatIfView(baseline=baseline, scenario=answer, daily=daily, later=later, actual=actual)
+
+
+def whatif_view(filters: Filters, scenario: scenarios.Scenario) -> WhatIfView:
+    """The 推演 page's answers: baseline and scenario, cached per (data version, as-of, scope, scenario)."""
+    return _whatif_view(key(filters), scenario)
+
+
+def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, backtest: bool) -> list[go.Figure]:
+    """One chart per block: observed curve, baseline band (dashed), scenario band, deadline and levers.
+
+    Cached per block on what its chart shows, so a lever on one block rebuilds one chart (plotly's validation is costly).
+    """
+    k = key(filters)
+    return [_whatif_figure(k, bid, drawn, scenario.target, stage, backtest, filters.lang, filters.screen, scenario)
+            for bid, drawn in _whatif_drawn(k, scenario, stage).items()]
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_drawn(k: ViewKey, scenario: scenarios.Scenario, stage: str) -> dict[str, tuple]:
+    """Per block shown, a fingerprint of what its chart draws of the scenario (its band and its levers)."""
+    view = _whatif_view(k, scenario)
+    blocks = load_campaign(k.url).blocks
+    bands = {bid: g for bid, g in view.scenario.paths[view.scenario.paths["stage"] == stage].groupby("block_id", sort=False)}
+    empty = view.scenario.paths.iloc[:0]
+    return {
+        bid: (int(pd.util.hash_pandas_object(bands.get(bid, empty), index=False).sum()),
+              tuple(m for m in view.scenario.marks if m.block_id == bid))
+        for bid in blocks[blocks["block_id"].isin(view.daily["block_id"].unique())]["block_id"]
+    }
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _whatif_figure(
+    k: ViewKey, block_id: str, drawn: tuple, target: date | None, stage: str, backtest: bool, lang: str, screen: bool,
+    _scenario: scenarios.Scenario,
+) -> go.Figure:
+    view = _whatif_view(k, _scenario)
+    campaign = load_campaign(k.url)
+    block = campaign.blocks[campaign.blocks["block_id"] == block_id].iloc[0].to_dict()
+    return whatif.scenario_curve(
+        view.daily, block=block, stage=stage, asof=k.asof, baseline=view.baseline.paths, scenario=view.scenario.paths,
+        marks=view.scenario.marks, target=target, later=view.later if backtest else None, teams=campaign.team_names,
+        lang=lang, screen=screen,
+    )
+
+
+def whatif_answers_html(filters: Filters, scenario: scenarios.Scenario, stage: str, backtest: bool) -> str:
+    """The answers table, scenario beside baseline (cached with the view)."""
+    return _whatif_answers_html(key(filters), scenario, stage, backtest, filters.lang)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _whatif_answers_html(k: ViewKey, scenario: scenarios.Scenario, stage: str, backtest: bool, lang: str) -> str:
+    view = _whatif_view(k, scenario)
+    names = _whatif_choices(k).blocks
+    return whatif.answers_html(view.baseline.table, view.scenario.table, names=names, stage=stage, asof=k.asof,
+                               lang=lang, actual=view.actual if backtest else None)
+
+
+@dataclass(frozen=True)
+class WhatIfChoices:
+    """What the levers can name: blocks in scope, finished teams (with their capacity), exclusion values."""
+
+    blocks: dict[str, str]
+    teams: dict[str, str]
+    capacity: dict[str, float]
+
+
+def whatif_choices(filters: Filters) -> WhatIfChoices:
+    """The levers' options for one view (cached with it)."""
+    return _whatif_choices(key(filters))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _whatif_choices(k: ViewKey) -> WhatIfChoices:
+    url, _, asof, scope = k
+    campaign, households = _scoped(url, scope)
+    shown = campaign.blocks[campaign.blocks["block_id"].isin(households["block_id"].unique())
+                            & (campaign.blocks["launch_date"] <= asof)]
+    teams = scenarios.finished_teams(campaign.households, asof)
+    return WhatIfChoices(
+        blocks=dict(zip(shown["block_id"], shown["name"], strict=True)),
+        teams={tid: campaign.team_names.get(tid, tid) for tid in teams},
+        capacity={tid: scenarios.team_capacity(campaign.households, tid, metrics.GAIN_STAGE, asof) or 0.0 for tid in teams},
+    )
+
+
+def saved_scenarios() -> pd.DataFrame:
+    """Every saved scenario, newest first (a small query: not cached, so a save shows at once)."""
+    return store.list_scenarios(store.get_engine(store.database_url()))
+
+
+def save_scenario(name: str, params: str, filters: Filters, created_by: str) -> int:
+    """Save a named scenario made on this view's as-of day and data version.
+
+    Raises:
+        ValueError: On an empty or too long name.
+    """
+    url = store.database_url()
+    return store.save_scenario(store.get_engine(url), name=name, params=params, asof=filters.asof,
+                               data_version=load_campaign(url).data_version, created_by=created_by)
+
+
+def data_version() -> int:
+    """The data version the board shows now."""
+    return load_campaign().data_version
