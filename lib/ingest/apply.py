@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy
 
 from lib import store
-from lib.ingest.messages import BilingualError, Message, msg
+from lib.ingest.messages import BilingualError, InBothLanguages, Message, msg
 from lib.ingest.report import Report
 from lib.ingest.validate import validate
 
@@ -18,7 +18,7 @@ class ImportRefused(BilingualError):
 
 
 @dataclass(frozen=True)
-class ApplyResult:
+class ApplyResult(InBothLanguages):
     """What :func:`apply` did: the batch id, whether it was new, and what to tell the user."""
 
     batch_id: int
@@ -29,15 +29,6 @@ class ApplyResult:
         """The outcome in ``lang``."""
         return self.message.text(lang)
 
-    @property
-    def message_zh(self) -> str:
-        """The outcome in Chinese."""
-        return self.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        """The outcome in English."""
-        return self.text("en")
 
 
 def summary_json(report: Report) -> str:

@@ -98,7 +98,7 @@ def _ledger_rows(c: Campaign) -> dict[str, list[list[Any]]]:
     block_ids, team_ids = set(blocks["block_id"]), set(teams["team_id"])
     block_ref = {r.block_id: r.name if _unique(blocks, r.name, r.block_id, block_ids) else r.block_id
                  for r in blocks.itertuples()}
-    team_block = dict(zip(teams["team_id"], teams["block_id"]))
+    team_block = dict(zip(teams["team_id"], teams["block_id"], strict=False))
 
     def team_ref(team_id: Any, block_id: str) -> Any:
         if team_id is None or (isinstance(team_id, float) and team_id != team_id):
@@ -167,7 +167,7 @@ def _write(sheets: dict[str, list[list[Any]]], campaign: Campaign | None, *, tem
         guide["A1"].font = Font(bold=True, size=14)
         for cell in guide[3]:
             cell.font, cell.fill = bold, fill
-        for letter, width in zip("ABCD", (12, 60, 36, 60)):
+        for letter, width in zip("ABCD", (12, 60, 36, 60), strict=False):
             guide.column_dimensions[letter].width = width
     for name, columns in LAYOUT.items():
         ws = wb.create_sheet(name)

@@ -59,7 +59,25 @@ def both(message: Message, separator: str = " / ") -> str:
     return separator.join(message.text(lang) for lang in LANGS)
 
 
-class BilingualError(ValueError):
+class InBothLanguages:
+    """``message_zh`` / ``message_en`` for anything with a ``text(lang)``."""
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang``."""
+        raise NotImplementedError
+
+    @property
+    def message_zh(self) -> str:
+        """The text in Chinese."""
+        return self.text("zh")
+
+    @property
+    def message_en(self) -> str:
+        """The text in English."""
+        return self.text("en")
+
+
+class BilingualError(InBothLanguages, ValueError):
     """An error carrying a :class:`Message`; ``str(exc)`` is "中文 / English"."""
 
     def __init__(self, key: str | Message, /, **params: Any) -> None:
@@ -70,12 +88,3 @@ class BilingualError(ValueError):
         """The message in ``lang``."""
         return self.message.text(lang)
 
-    @property
-    def message_zh(self) -> str:
-        """The message in Chinese."""
-        return self.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        """The message in English."""
-        return self.text("en")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lib.ingest.messages import BilingualError, Message, msg
+from lib.ingest.messages import BilingualError, InBothLanguages, Message, msg
 
 #: Day zero of Excel serial numbers (the 1900 date system, Lotus bug included).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -27,7 +27,7 @@ class NotALedger(BilingualError):
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(InBothLanguages):
     """Something the reader did that the user should know (not a problem).
 
     A message whose parameters include ``sheet`` names its own place (a skipped
@@ -46,15 +46,6 @@ class Note:
             return body
         return msg("ingest.where.note", sheet=self.sheet, text=body).text(lang)
 
-    @property
-    def message_zh(self) -> str:
-        """The note in Chinese."""
-        return self.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        """The note in English."""
-        return self.text("en")
 
 
 @dataclass

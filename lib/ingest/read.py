@@ -236,7 +236,8 @@ def merge_ledgers(ledgers: list[Ledger]) -> Ledger:
 
 
 def _too_big(size: int, limit: int) -> NotALedger:
-    mb = lambda n: f"{n / 1024 / 1024:.1f} MB"
+    def mb(n):
+        return f"{n / 1024 / 1024:.1f} MB"
     return NotALedger("ingest.file.too_big", size=mb(size), limit=mb(limit))
 
 

@@ -16,12 +16,12 @@ import pandas as pd
 
 from lib import i18n, schema
 from lib.i18n import LANGS
-from lib.ingest.messages import Message
+from lib.ingest.messages import InBothLanguages, Message
 from lib.ingest.model import Ledger, Note
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(InBothLanguages):
     """One problem, located as the user sees it in Excel.
 
     ``row`` is the 1-based spreadsheet row (None for a problem of a whole
@@ -41,7 +41,7 @@ class Problem:
         return self.message.text(lang)
 
     def text(self, lang: str) -> str:
-        """The message led by its place: “进度”表第 3 行“签约日期”列：…"""
+        """The message led by its place: “进度”表第 3 行“签约日期”列：…."""
         where = i18n.t("ingest.where.sheet", lang, sheet=self.sheet)
         if self.row is not None:
             where += i18n.t("ingest.where.row", lang, row=self.row)
@@ -49,15 +49,6 @@ class Problem:
             where += i18n.t("ingest.where.column", lang, column=self.column)
         return i18n.t("ingest.where.lead", lang, where=where, text=self.body(lang))
 
-    @property
-    def message_zh(self) -> str:
-        """The located message in Chinese."""
-        return self.text("zh")
-
-    @property
-    def message_en(self) -> str:
-        """The located message in English."""
-        return self.text("en")
 
 
 @dataclass
@@ -102,7 +93,7 @@ class Changes:
                    **{name: int(counts.get(name, 0)) for name in _COUNTED})
 
     def text(self, lang: str) -> str:
-        """The one-line summary in ``lang``: +12 签约，+9 封房，2 处日期更正 …"""
+        """The one-line summary in ``lang``: +12 签约，+9 封房，2 处日期更正 …."""
         added = [(s, self.added[s]) for s in schema.STAGES if self.added.get(s)]
         removed = [(s, self.removed[s]) for s in schema.STAGES if self.removed.get(s)]
         parts = [i18n.t("ingest.change.added", lang, n=n, stage=i18n.t(f"ingest.stage.{s}", lang)) for s, n in added]

@@ -261,7 +261,7 @@ def check_duplicates(items: Rows, key: str, found: Findings) -> set[tuple[int, i
     repeated = set(counts.index[counts > 1]) - {""}
     for ti, (t, frame) in enumerate(items):
         cols = [c for c in frame.columns if not c.startswith("_")]
-        for pos, (k, row) in enumerate(zip(frame[key], frame["_row"])):
+        for pos, (k, row) in enumerate(zip(frame[key], frame["_row"], strict=False)):
             if k not in repeated:
                 continue
             vals = {c: x for c in cols if (x := _text(frame[c].iat[pos]))}
@@ -283,7 +283,7 @@ def check_blocks(items: Rows, cur: Current, found: Findings) -> dict[str, BlockR
     """Blocks: a name or id, a launch date, a deadline not before it, an area that is a number."""
     names = {r["name"]: bid for bid, r in cur.blocks.items()}
     for _, frame in items:
-        frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame["name"])]
+        frame["block_id"] = [b or names.get(n, n) for b, n in zip(frame["block_id"], frame["name"], strict=False)]
     skip = check_duplicates(items, "block_id", found)
     out: dict[str, BlockRow] = {}
     for ti, (t, frame) in enumerate(items):
@@ -331,9 +331,9 @@ def check_teams(items: Rows, cur: Current, found: Findings, blocks: dict[str, Bl
     refs = Refs.of(cur, blocks)
     for t, frame in items:
         frame["_block"] = [resolve_block(ref, refs, Where(t, int(row)), found)
-                           for ref, row in zip(frame["block"], frame["_row"])]
+                           for ref, row in zip(frame["block"], frame["_row"], strict=False)]
         frame["team_id"] = [tid or team_id_for(name, blk, cur) for tid, name, blk
-                            in zip(frame["team_id"], frame["name"], frame["_block"])]
+                            in zip(frame["team_id"], frame["name"], frame["_block"], strict=False)]
     skip = check_duplicates(items, "team_id", found)
     out: dict[str, TeamRow] = {}
     for ti, (t, frame) in enumerate(items):
@@ -515,7 +515,7 @@ def check_progress(items: Rows, found: Findings, known: set[str], *, as_of: date
         status = frame["status"].tolist() if "status" in frame.columns and not stage_cols else None
         if stage_cols and "status" in frame.columns:
             found.notes.append(Note(t.sheet, msg("ingest.note.status_unused")))
-        for pos, (hid, row) in enumerate(zip(frame["household_id"], frame["_row"])):
+        for pos, (hid, row) in enumerate(zip(frame["household_id"], frame["_row"], strict=False)):
             row = int(row)
             if (ti, pos) in skip:
                 continue
@@ -624,7 +624,7 @@ def check_footprints(ledger: Ledger, cur: Current, found: Findings,
     if fp is None:
         return geoms
     known = set(cur.households) | set(households)
-    for hid, feature, geom in zip(fp["household_id"], fp["feature"], fp.geometry):
+    for hid, feature, geom in zip(fp["household_id"], fp["feature"], fp.geometry, strict=False):
         if not hid or hid not in known:
             found.warning("unknown_household", sheet, int(feature), "户号", "ingest.footprint.unknown", hid=hid)
             continue
@@ -767,11 +767,11 @@ def _indexed(frame: pd.DataFrame | None, key: str, columns: list[str]) -> dict[s
 
 
 def _geometries(frame: pd.DataFrame | None, key: str) -> dict[str, Any]:
-    """id -> stored shapely geometry (None when there is none)."""
+    """Id -> stored shapely geometry (None when there is none)."""
     if frame is None or len(frame) == 0 or "geometry" not in frame.columns:
         return {}
     return {str(k): (None if g is None or (isinstance(g, float) and g != g) or g.is_empty else g)
-            for k, g in zip(frame[key], frame["geometry"])}
+            for k, g in zip(frame[key], frame["geometry"], strict=False)}
 
 
 def _current_dates(hh: pd.DataFrame | None) -> dict[str, dict[str, date | None]]:
