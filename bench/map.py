@@ -120,9 +120,9 @@ def python_rows(size: str, url: str, runs: int) -> tuple[list[Row], list[tuple[s
     rows, paths = [], []
     for view_name, scope, path in [("all", {}, "/map"), (f"block {block}", {"blocks": (block,)}, f"/map?block={block}")]:
         hh = metrics.filter_households(campaign.households, **scope)
-        build = _median_seconds(lambda: parcel_map.build_view(hh, campaign.blocks, campaign.teams, asof), runs)
+        build = _median_seconds(lambda hh=hh: parcel_map.build_view(hh, campaign.blocks, campaign.teams, asof), runs)
         view = parcel_map.build_view(hh, campaign.blocks, campaign.teams, asof)
-        rerun = _median_seconds(lambda: sent_bytes(parcel_map.parcel_map(view, basemap="osm")), runs)
+        rerun = _median_seconds(lambda view=view: sent_bytes(parcel_map.parcel_map(view, basemap="osm")), runs)
         size_bytes = sent_bytes(parcel_map.parcel_map(view, basemap="osm"))
         features = view.drawn if view.level == "households" else len(json.loads(view.blocks_json))
         rows.append(Row(

@@ -74,7 +74,7 @@ DRAWN_PROBE = """(() => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-})();""" % SETTLE_MS
+})();""".replace("%d", str(SETTLE_MS))
 
 FLOOR_APPS = {
     "line": 'import streamlit as st\nst.write("floor")\n',

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,7 @@ def forecast_history(
     by_block = {str(b): g for b, g in households.groupby("block_id", sort=False)}
     for blk in blocks.itertuples(index=False):
         hh = by_block.get(str(blk.block_id))
-        launch_n = _day(blk.launch_date)
+        launch_n = _day(cast(date, blk.launch_date))
         if hh is None or hh.empty or until_n < launch_n:
             continue
         total = len(hh)
@@ -145,7 +146,8 @@ def forecast_history(
                 p50, status = math.nan, "no_data" if done == 0 else "finished"
                 if 0 < done < total:
                     fc = forecast.forecast_finish(
-                        full.iloc[:age], total=total, asof=d, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed
+                        full.iloc[:age], total=total, asof=d, deadline=cast(date, blk.deadline), stage=stage,
+                        n_sims=n_sims, seed=seed,
                     )
                     status = fc.status
                     if fc.status in forecast.PROJECTED_STATUSES:
@@ -239,8 +241,8 @@ def scored(
     projected = sub["raw_p50"].notna().to_numpy().copy()
     bands = np.full((len(sub), 3), np.nan)
     values = sub[list(forecast.SIGNALS)].to_numpy(dtype=float)
-    for i in np.flatnonzero(projected):
-        bands[i] = cal_by_day[sub["made_on"].iloc[i]].offsets(dict(zip(forecast.SIGNALS, values[i], strict=True)))
+    for j in np.flatnonzero(projected):
+        bands[j] = cal_by_day[sub["made_on"].iloc[j]].offsets(dict(zip(forecast.SIGNALS, values[j], strict=True)))
     # Scored as shown: sealing held not before signing, and stalled with it (forecast.hold_not_before).
     signing = {
         (b, d): (st, band)
@@ -249,7 +251,8 @@ def scored(
     }
     for i, (b, d, stage) in enumerate(zip(sub["block_id"], sub["made_on"], sub["stage"], strict=True)):
         if stage == "sealed" and projected[i] and (b, d) in signing:
-            held = forecast.hold_not_before(tuple(bands[i]), *signing[(b, d)])
+            signed_status, signed_band = signing[(b, d)]
+            held = forecast.hold_not_before(tuple(bands[i]), signed_status, tuple(signed_band))
             if held is None:
                 projected[i] = False
             else:

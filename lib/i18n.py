@@ -794,12 +794,12 @@ def set_lang(lang: str) -> None:
 def current_lang(state: Mapping[str, object] | None = None) -> str:
     """The language of ``state`` (a ``lang`` entry), else the one :func:`set_lang` chose for this run."""
     lang = _LANG.get() if state is None else state.get("lang")
-    return lang if lang in LANGS else DEFAULT_LANG  # type: ignore[return-value]
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 def month_day(day: date | None, asof: date) -> str:
     """A date as month-day, with the year when it is not the as-of day's year."""
-    if is_missing(day):
+    if day is None or is_missing(day):
         return "…"
     return day.strftime("%m-%d") if day.year == asof.year else day.isoformat()
 

@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,8 @@ def cumulative_by_day(households: pd.DataFrame, stage: str, start: date, asof: d
     if len(days) == 0:
         return pd.Series(dtype="int64", index=pd.DatetimeIndex([], name="date"))
     dates = households[f"date_{stage}"].dropna()
-    dates = dates[dates <= ts(asof)].clip(lower=ts(start))
+    # pandas-stubs types clip's bounds as numbers; a Timestamp bound on a datetime Series is valid pandas.
+    dates = dates[dates <= ts(asof)].clip(lower=ts(start))  # type: ignore[call-overload]
     counts = dates.value_counts().reindex(days, fill_value=0).sort_index()
     out = counts.cumsum().astype("int64")
     out.index.name = "date"
@@ -217,13 +219,14 @@ def block_table(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> p
     counts = {stage: _stage_counts(households, "block_id", stage, asof, window_start) for stage in RATE_STAGES}
     rows = []
     for blk in present.itertuples(index=False):
-        day_n = day_number(blk.launch_date, asof)
+        launch_date, deadline = cast(date, blk.launch_date), cast(date, blk.deadline)
+        day_n = day_number(launch_date, asof)
         row: dict[str, object] = {
             "block_id": blk.block_id, "name": blk.name, "launch_date": blk.launch_date,
-            "deadline": blk.deadline, "day_n": day_n, "days_left": days_left(blk.deadline, asof),
+            "deadline": blk.deadline, "day_n": day_n, "days_left": days_left(deadline, asof),
         }
         for stage in RATE_STAGES:
-            c = counts[stage].loc[blk.block_id]
+            c = cast(pd.Series, counts[stage].loc[cast(str, blk.block_id)])  # the index is unique: one row
             total, done = int(c["total"]), int(c["done"])
             p = int(c["window"]) / windows[blk.block_id] if day_n >= 1 else 0.0
             full = c["last"].date() if done == total and pd.notna(c["last"]) else None
@@ -232,13 +235,13 @@ def block_table(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -> p
                 stage: done,
                 f"{stage}_rate": rate(done, total),
                 f"{stage}_today": int(c["today"]),
-                f"{stage}_full_day": day_number(blk.launch_date, full) if full else np.nan,
+                f"{stage}_full_day": day_number(launch_date, full) if full else np.nan,
                 f"pace_{stage}": p,
-                f"required_{stage}": required_pace(total - done, blk.deadline, asof),
+                f"required_{stage}": required_pace(total - done, deadline, asof),
                 f"finish_{stage}": projected_finish(total - done, p, asof),
             })
-        both = [row["signed_full_day"], row["sealed_full_day"]]
-        row["double_full_day"] = np.nan if any(pd.isna(v) for v in both) else max(both)  # type: ignore[type-var]
+        both = [cast(float, row["signed_full_day"]), cast(float, row["sealed_full_day"])]
+        row["double_full_day"] = np.nan if any(pd.isna(v) for v in both) else max(both)
         rows.append(row)
     return pd.DataFrame(rows, columns=BLOCK_TABLE_COLUMNS)
 
@@ -260,10 +263,11 @@ def daily_progress(households: pd.DataFrame, blocks: pd.DataFrame, asof: date) -
     frames = []
     for blk in blocks.itertuples(index=False):
         hh = households[households["block_id"] == blk.block_id]
-        if hh.empty or asof < blk.launch_date:
+        launch_date = cast(date, blk.launch_date)
+        if hh.empty or asof < launch_date:
             continue
         for stage in RATE_STAGES:
-            cum = cumulative_by_day(hh, stage, blk.launch_date, asof)
+            cum = cumulative_by_day(hh, stage, launch_date, asof)
             frames.append(pd.DataFrame({
                 "block_id": blk.block_id,
                 "date": cum.index,
@@ -619,7 +623,7 @@ class ForecastResult:
 
     forecasts: pd.DataFrame
     paths: pd.DataFrame
-    backtest: object
+    backtest: backtest.Backtest
 
 
 def forecast_result(
@@ -671,14 +675,15 @@ def block_forecasts(
     paths: list[pd.DataFrame] = []
     by_block = {bid: g for bid, g in households.groupby("block_id", sort=False)}
     for blk in blocks.itertuples(index=False):
-        hh = by_block.get(blk.block_id)
-        if hh is None or hh.empty or asof < blk.launch_date:
+        launch_date, deadline = cast(date, blk.launch_date), cast(date, blk.deadline)
+        hh = by_block.get(cast(str, blk.block_id))
+        if hh is None or hh.empty or asof < launch_date:
             continue
         signed: tuple[str, tuple[float, float, float]] | None = None
         for stage in RATE_STAGES:
-            cum = cumulative_by_day(hh, stage, blk.launch_date, asof)
+            cum = cumulative_by_day(hh, stage, launch_date, asof)
             fc = forecast.forecast_finish(
-                cum, total=len(hh), asof=asof, deadline=blk.deadline, stage=stage, n_sims=n_sims, seed=seed
+                cum, total=len(hh), asof=asof, deadline=deadline, stage=stage, n_sims=n_sims, seed=seed
             )
             offsets = (math.nan,) * 3
             status = fc.status
@@ -698,7 +703,7 @@ def block_forecasts(
             row.update(finish_p10=None, finish_p50=None, finish_p90=None, status=status)
             if status in forecast.PROJECTED_STATUSES:
                 p10, p50, p90 = (None if math.isinf(k) else asof + timedelta(days=int(k)) for k in offsets)
-                row.update(finish_p10=p10, finish_p50=p50, finish_p90=p90, status=forecast.status_for(p50, p90, blk.deadline, asof))
+                row.update(finish_p10=p10, finish_p50=p50, finish_p90=p90, status=forecast.status_for(p50, p90, deadline, asof))
             rows.append(row)
             if with_paths and row["status"] in forecast.PROJECTED_STATUSES:
                 path = _band_path(cum, fc, offsets, len(hh))
@@ -708,7 +713,9 @@ def block_forecasts(
     return forecasts, bands
 
 
-def _band_path(cum: pd.Series, fc: object, offsets: tuple[float, float, float], total: int) -> dict[str, object]:
+def _band_path(
+    cum: pd.Series, fc: forecast.Forecast, offsets: tuple[float, float, float], total: int
+) -> dict[str, object]:
     """The drawn band: the bootstrap's P50 curve, stretched so each curve reaches ``total`` on its offset.
 
     The shape (a fast start, a slow tail) is the simulation's; where it
@@ -721,13 +728,13 @@ def _band_path(cum: pd.Series, fc: object, offsets: tuple[float, float, float], 
     last = int(max(finite)) if len(finite) == 3 else int(forecast.HORIZON_CAP_DAYS)
     t = np.arange(last + 1, dtype=float)
     shape_x, shape_y = np.array([0.0, 1.0]), np.array([0.0, 1.0])
-    raw = forecast.forecast_path(cum, fc) if fc.status in forecast.PROJECTED_STATUSES else pd.DataFrame()  # type: ignore[attr-defined]
+    raw = forecast.forecast_path(cum, fc) if fc.status in forecast.PROJECTED_STATUSES else pd.DataFrame()
     if not raw.empty and raw["p50"].iloc[-1] >= total and total > done:
         reach = int(np.argmax(raw["p50"].to_numpy() >= total))
         if reach > 0:
             shape_x = np.arange(reach + 1) / reach
             shape_y = (raw["p50"].to_numpy()[: reach + 1] - done) / (total - done)
-    out: dict[str, object] = {"date": pd.date_range(pd.Timestamp(fc.asof), periods=last + 1, freq="D")}  # type: ignore[attr-defined]
+    out: dict[str, object] = {"date": pd.date_range(pd.Timestamp(fc.asof), periods=last + 1, freq="D")}
     for name, k in zip(("rate_p10", "rate_p50", "rate_p90"), offsets, strict=True):
         span = forecast.HORIZON_CAP_DAYS * 1.25 if math.isinf(k) else k
         share = np.interp(t / span, shape_x, shape_y, right=1.0)
@@ -743,7 +750,7 @@ def block_outlooks(table: pd.DataFrame, forecasts: pd.DataFrame) -> pd.Series:
     """
     by_block = forecasts.groupby("block_id")["status"].agg(list) if not forecasts.empty else pd.Series(dtype=object)
     flags = {
-        row.block_id: outlook(by_block.get(row.block_id, [])) if row.day_n >= 1 else "not_started"
+        row.block_id: outlook(by_block.get(row.block_id, [])) if cast(int, row.day_n) >= 1 else "not_started"
         for row in table.itertuples(index=False)
     }
     return pd.Series(flags, dtype="object")

@@ -49,6 +49,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -399,7 +400,11 @@ _RANKS = (0.1, 0.5, 0.9)
 
 def _offsets(row: Mapping[str, object], asof: date) -> tuple[float, float, float]:
     """A row's P10/P50/P90 as days after ``asof`` (inf beyond the horizon)."""
-    return tuple(math.inf if row[k] is None or pd.isna(row[k]) else float((row[k] - asof).days) for k in _LEVELS)  # type: ignore[return-value,operator]
+    def one(day: date | None) -> float:
+        return math.inf if day is None or pd.isna(day) else float((day - asof).days)
+
+    p10, p50, p90 = (cast("date | None", row[k]) for k in _LEVELS)
+    return one(p10), one(p50), one(p90)
 
 
 def _ratio(board: Mapping[str, object], raw: forecast.Forecast, asof: date) -> tuple[float, float, float]:
@@ -518,33 +523,34 @@ def run(
     full_rows = households.groupby("block_id", sort=False).indices
     rows_of = scoped.groupby("block_id", sort=False).indices  # positions: a block's frame is cut only when simulated
     for blk in blocks.itertuples(index=False):
-        if blk.block_id not in full_rows or asof < blk.launch_date:
+        block_id, launch, deadline = cast(str, blk.block_id), cast(date, blk.launch_date), cast(date, blk.deadline)
+        if block_id not in full_rows or asof < launch:
             continue
-        target = scenario.target or blk.deadline
+        target = scenario.target or deadline
         target_days = (target - asof).days
-        targets[blk.block_id] = target_days
-        pace_lever = paces.get(blk.block_id)
+        targets[block_id] = target_days
+        pace_lever = paces.get(block_id)
         if pace_lever is not None:
-            marks.append(Mark(blk.block_id, asof + timedelta(days=_start(pace_lever.start, asof)), "pace", pace_lever.encode()))
+            marks.append(Mark(block_id, asof + timedelta(days=_start(pace_lever.start, asof)), "pace", pace_lever.encode()))
         if reuse is not None:
-            base = reuse.runs[blk.block_id]
+            base = reuse.runs[block_id]
         else:
-            base = _baseline_run(households.iloc[full_rows[blk.block_id]], blk, asof, board_rows, board_paths, n_sims, seed)
-        if blk.block_id not in touched:
-            runs[blk.block_id] = _retarget(base, target, target_days)
+            base = _baseline_run(households.iloc[full_rows[block_id]], blk, asof, board_rows, board_paths, n_sims, seed)
+        if block_id not in touched:
+            runs[block_id] = _retarget(base, target, target_days)
             continue
-        if blk.block_id not in rows_of:  # every household of the block left the count today
-            hh = households.iloc[full_rows[blk.block_id]].iloc[:0]
+        if block_id not in rows_of:  # every household of the block left the count today
+            hh = households.iloc[full_rows[block_id]].iloc[:0]
         else:
-            hh = scoped.iloc[rows_of[blk.block_id]]
+            hh = scoped.iloc[rows_of[block_id]]
         stages: dict[str, _StageRun] = {}
         for stage in metrics.RATE_STAGES:
             stages[stage] = _scenario_stage(
-                hh, blk, stage, asof, base.stages[stage], stages.get("signed"), settled, holdouts.get(blk.block_id),
-                blk.block_id in removed_any, changes.get((blk.block_id, stage), []), pace_lever, target, target_days,
+                hh, blk, stage, asof, base.stages[stage], stages.get("signed"), settled, holdouts.get(block_id),
+                block_id in removed_any, changes.get((block_id, stage), []), pace_lever, target, target_days,
                 n_sims, seed, ignored,
             )
-        runs[blk.block_id] = _BlockRun(stages)
+        runs[block_id] = _BlockRun(stages)
     rows = [r.row for run_ in runs.values() for r in run_.stages.values()]
     paths = [r.path for run_ in runs.values() for r in run_.stages.values() if r.path is not None and not r.path.empty]
     samples = {b: {st_: r.sample for st_, r in run_.stages.items()} for b, run_ in runs.items()}
@@ -654,8 +660,8 @@ def _hold_not_before(sealed: dict[str, object], signed: Mapping[str, object], de
         sealed.update(finish_p10=None, finish_p50=None, finish_p90=None, status=forecast.STATUS_STALLED)
         return
     for key in _LEVELS:
-        a, b = sealed[key], signed[key]
-        sealed[key] = None if a is None or b is None else max(a, b)  # type: ignore[type-var]
+        a, b = cast("date | None", sealed[key]), cast("date | None", signed[key])
+        sealed[key] = None if a is None or b is None else max(a, b)
     sealed["status"] = _status(sealed["finish_p50"], sealed["finish_p90"], deadline, asof)  # type: ignore[arg-type]
 
 
@@ -699,7 +705,7 @@ def _retarget(run: _BlockRun, target: date, target_days: int) -> _BlockRun:
 def _floor_row(row: dict[str, object], floor: date, asof: date, deadline: date) -> None:
     """Households closing on ``floor`` outside the engine: no percentile before it, and not finished before it."""
     if row["status"] == forecast.STATUS_FINISHED:
-        finished = max(row["finished_on"], floor)  # type: ignore[type-var]
+        finished = max(cast(date, row["finished_on"]), floor)
         if finished > asof:
             row.update(finish_p10=finished, finish_p50=finished, finish_p90=finished, finished_on=None,
                        status=_status(finished, finished, deadline, asof))
@@ -710,7 +716,7 @@ def _floor_row(row: dict[str, object], floor: date, asof: date, deadline: date) 
         return
     for key in ("finish_p10", "finish_p50", "finish_p90"):
         if row[key] is not None:
-            row[key] = max(row[key], floor)  # type: ignore[type-var]
+            row[key] = max(cast(date, row[key]), floor)
     row["status"] = _status(row["finish_p50"], row["finish_p90"], deadline, asof)  # type: ignore[arg-type]
 
 
@@ -787,7 +793,7 @@ def actual_finishes(households: pd.DataFrame, blocks: pd.DataFrame, asof: date, 
     rows = []
     for blk in blocks.itertuples(index=False):
         hh = households[households["block_id"] == blk.block_id]
-        if hh.empty or asof < blk.launch_date:
+        if hh.empty or asof < cast(date, blk.launch_date):
             continue
         for stage in metrics.RATE_STAGES:
             rows.append({"block_id": blk.block_id, "stage": stage, "finished_on": metrics.first_full_day(hh, stage, last_day)})
@@ -798,11 +804,11 @@ def band_verdict(row: Mapping[str, object], actual: date) -> str:
     """Where a recorded finish fell against a forecast row: ``early`` (before P10), ``inside``, ``late`` (after P90)."""
     if row["status"] == forecast.STATUS_FINISHED:
         return "inside" if row["finished_on"] == actual else ("early" if actual < row["finished_on"] else "late")  # type: ignore[operator]
-    p10, p90 = row["finish_p10"], row["finish_p90"]
+    p10, p90 = cast("date | None", row["finish_p10"]), cast("date | None", row["finish_p90"])
     if row["status"] not in forecast.PROJECTED_STATUSES:
         return "early"  # stalled or no data: no finish was expected at all
-    if p10 is not None and not pd.isna(p10) and actual < p10:  # type: ignore[operator]
+    if p10 is not None and not pd.isna(p10) and actual < p10:
         return "early"
-    if p90 is not None and not pd.isna(p90) and actual > p90:  # type: ignore[operator]
+    if p90 is not None and not pd.isna(p90) and actual > p90:
         return "late"
     return "inside"

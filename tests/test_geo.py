@@ -50,8 +50,8 @@ def test_arrays_equal_scalar_results():
     lons = np.array([pair[0] for pair in PUBLISHED_PAIRS] + [2.3522])
     lats = np.array([pair[1] for pair in PUBLISHED_PAIRS] + [48.8566])
     gcj_lons, gcj_lats = wgs84_to_gcj02(lons, lats)
-    scalar_results = [wgs84_to_gcj02(lon, lat) for lon, lat in zip(lons, lats)]
-    assert list(zip(gcj_lons.tolist(), gcj_lats.tolist())) == scalar_results
+    scalar_results = [wgs84_to_gcj02(lon, lat) for lon, lat in zip(lons, lats, strict=False)]
+    assert list(zip(gcj_lons.tolist(), gcj_lats.tolist(), strict=False)) == scalar_results
 
 
 def test_mismatched_shapes_are_rejected():

@@ -23,7 +23,7 @@ def snapshot(engine):
 
 
 def assert_same(a, b):
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         pd.testing.assert_frame_equal(x.reset_index(drop=True), y.reset_index(drop=True))
 
 

@@ -58,7 +58,7 @@ def test_dates_in_four_forms_in_one_column_read_as_the_same_days(office_corpus, 
     report = validate(read_ledger(office_corpus["xlsx"]["office.xlsx"]), None)
     got = {(r.household_id, r.stage): r.date for r in report.milestones.itertuples()}
     stages = ("surveyed", "appraised", "signed", "sealed")
-    expected = {(h[0], s): d for h in m.OFFICE_HOUSEHOLDS for s, d in zip(stages, h[7:]) if d is not None}
+    expected = {(h[0], s): d for h in m.OFFICE_HOUSEHOLDS for s, d in zip(stages, h[7:], strict=False) if d is not None}
     assert got == expected
 
 

@@ -49,7 +49,8 @@ def _plain_board(hh: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows, columns=metrics.FORECAST_COLUMNS), bands[metrics.FORECAST_PATH_COLUMNS]
 
 
-def _run(hh: pd.DataFrame, scenario: Scenario = Scenario()) -> scenarios.Answer:
+def _run(hh: pd.DataFrame, scenario: Scenario | None = None) -> scenarios.Answer:
+    scenario = scenario or Scenario()
     return scenarios.run(hh, BLOCKS, ASOF, scenario, board=_plain_board(hh))
 
 

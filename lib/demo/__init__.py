@@ -41,6 +41,8 @@ M_PER_DEG_LAT = 111_320.0
 
 @dataclass(frozen=True)
 class TeamSpec:
+    """One demo team: id, name, organisation, kind, leader and how many households it holds."""
+
     team_id: str
     name: str
     organisation: str
@@ -71,6 +73,7 @@ class BlockSpec:
 
     @property
     def households(self) -> int:
+        """Households of the block: the sum over its teams."""
         return sum(t.households for t in self.teams)
 
 

@@ -84,6 +84,7 @@ def block_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date, l
     flags = metrics.block_outlooks(table, forecasts)
     sealed_fc = {r.block_id: r for r in forecasts.itertuples(index=False) if r.stage == "sealed"}
     body = []
+    row: Any  # one heterogeneous record per block: pandas-stubs types every field as the wide Scalar
     for row in table.itertuples(index=False):
         flag = flags[row.block_id]
         colour = theme.forecast_colours(screen).get(flag, "#757575")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape, unescape
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
@@ -384,7 +384,7 @@ def build_view(
     stage_counts = tuple((s, int(counts.get(s, 0))) for s in schema.STAGES_WITH_NONE)
     worst_first = table.sort_values(["sealed_rate", "block_id"])
     block_choices = tuple(
-        (str(r.block_id), str(r.name), float(r.sealed_rate)) for r in worst_first.itertuples(index=False)
+        (str(r.block_id), str(r.name), float(cast(float, r.sealed_rate))) for r in worst_first.itertuples(index=False)
     )
     if level == "households":
         has_geometry = shown.geometry.notna() & ~shown.geometry.is_empty

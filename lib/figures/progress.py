@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -88,13 +88,14 @@ def progress_x_range(blocks: pd.DataFrame, asof: date, x: str = "day", paths: pd
     _check_modes(x)
     ends: list[Any] = []
     for blk in blocks.itertuples(index=False):
-        last = max(blk.deadline, asof)
+        deadline, launch = cast(date, blk.deadline), cast(date, blk.launch_date)
+        last = max(deadline, asof)
         if paths is not None and not paths.empty:
             band = paths.loc[paths["block_id"] == blk.block_id, "date"]
             if not band.empty:
-                cap = blk.deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE)
+                cap = deadline + timedelta(days=PROGRESS_DAYS_AFTER_DEADLINE)
                 last = max(last, min(band.max().date(), cap))
-        ends.append(_x_at(last, blk.launch_date, x))
+        ends.append(_x_at(last, launch, x))
     if x == "day":
         return [0.5, max(ends, default=schema.CAMPAIGN_DAYS) + 0.5]
     first = metrics.ts(min(blocks["launch_date"])) if not blocks.empty else metrics.ts(asof)
@@ -203,9 +204,12 @@ def _gain_ticks(highest: float, screen: bool = False) -> dict:
 
 
 def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    """A figure from plain dicts, unvalidated: plotly's validation costs about 50 ms
-    a chart (ten blocks: half a second per new as-of day). The tests build every
-    variant validated, so a typo still fails there."""
+    """A figure from plain dicts, unvalidated.
+
+    Plotly's validation costs about 50 ms a chart (ten blocks: half a second
+    per new as-of day). The tests build every variant validated, so a typo
+    still fails there.
+    """
     return go.Figure(data=traces, layout=layout, _validate=False)
 
 
@@ -368,7 +372,9 @@ def progress_curve(
     bands = paths[paths["block_id"] == block_id] if paths is not None else schema.empty_frame(metrics.FORECAST_PATH_COLUMNS)
     if x_range is None:
         x_range = progress_x_range(pd.DataFrame([dict(block)]), asof, x, paths)
-    keys, traces, notes = [], [], []
+    keys: list[str] = []
+    traces: list[dict] = []
+    notes: list[dict] = []
     fcs = {} if forecasts is None else {r.stage: r for r in forecasts[forecasts["block_id"] == block_id].itertuples(index=False)}
     for stage in metrics.RATE_STAGES:
         stage_rows = rows[rows["stage"] == stage]
@@ -430,7 +436,8 @@ def progress_overlay(
         colour = palette[i % len(palette)]
         block_rows = rows[rows["block_id"] == blk.block_id]
         block_traces = _stage_traces(
-            block_rows, bands[bands["block_id"] == blk.block_id], launch=blk.launch_date, deadline=blk.deadline, asof=asof, x=x, colour=colour,
+            block_rows, bands[bands["block_id"] == blk.block_id], launch=cast(date, blk.launch_date),
+            deadline=cast(date, blk.deadline), asof=asof, x=x, colour=colour,
             text_colour=colour, name=str(blk.name), lang=lang, font_px=font_px, screen=screen, whisker=False,
         )
         full = _full_day(block_rows)
@@ -446,16 +453,18 @@ def progress_overlay(
         # One line per block's deadline, in its colour and named; blocks sharing a deadline share its line.
         by_day: dict[Any, list[int]] = {}
         for i, blk in enumerate(blocks.itertuples(index=False)):
-            by_day.setdefault(_x_at(blk.deadline, blk.launch_date, x), []).append(i)
+            by_day.setdefault(_x_at(cast(date, blk.deadline), cast(date, blk.launch_date), x), []).append(i)
         days = sorted(by_day)
         names = ["、".join(str(blocks.iloc[i]["name"]) for i in by_day[d]) for d in days]
         colours = [palette[by_day[d][0] % len(palette)] for d in days]
         layout["shapes"] += _weekends_for(x_range, x, None)
-        close = any(abs((blk.deadline - asof).days) < _LABEL_CLASH_DAYS for blk in blocks.itertuples(index=False))
+        close = any(abs((cast(date, blk.deadline) - asof).days) < _LABEL_CLASH_DAYS
+                    for blk in blocks.itertuples(index=False))
         _deadline_and_today(layout, deadlines=days, today=metrics.ts(asof), close=close, lang=lang, screen=screen,
                             names=names, colours=colours)
     else:  # by day N every block's deadline is day 100: one line
-        deadlines = sorted({_x_at(blk.deadline, blk.launch_date, x) for blk in blocks.itertuples(index=False)})
+        deadlines = sorted({cast(int, _x_at(cast(date, blk.deadline), cast(date, blk.launch_date), x))
+                            for blk in blocks.itertuples(index=False)})
         _deadline_and_today(layout, deadlines=deadlines, today=None, close=False, lang=lang, screen=screen)
     return _figure(traces, layout)
 
@@ -486,7 +495,7 @@ def progress_curves(
     return [
         progress_curve(daily, block=blk, asof=asof, x=x, lang=lang, screen=screen, paths=paths, x_range=x_range,
                        forecasts=forecasts)
-        for blk in shown.to_dict("records")
+        for blk in cast(list[dict[str, Any]], shown.to_dict("records"))
     ]
 
 
@@ -527,6 +536,7 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
         forecasts: The first frame of :func:`lib.metrics.block_forecasts`.
         asof: The as-of day (dates in its year drop the year).
         lang: Language of headers and flags.
+        screen: Colours for the wall's dark ground.
     """
     head = [
         ("col.block", ""), ("col.signed_rate", "num"), ("col.sealed_rate", "num"), ("col.pace_both", "num"),
@@ -536,6 +546,7 @@ def forecast_table_html(table: pd.DataFrame, forecasts: pd.DataFrame, asof: date
     by_key = {(r.block_id, r.stage): r for r in forecasts.itertuples(index=False)}
     flags = metrics.block_outlooks(table, forecasts)
     body = []
+    row: Any  # one heterogeneous record per block: pandas-stubs types every field as the wide Scalar
     for row in table.itertuples(index=False):
         fcs = [by_key.get((row.block_id, s)) for s in metrics.RATE_STAGES]
         flag = flags[row.block_id]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -207,6 +207,6 @@ def scoresheet_csv(board: pd.DataFrame, *, lang: str = "zh") -> bytes:
             elif isinstance(value, date):
                 shown.append(value.isoformat())
             else:
-                shown.append(neutralise(str(value)))
+                shown.append(cast(str, neutralise(str(value))))  # a text stays a text
         writer.writerow(shown)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import pandas as pd
@@ -311,8 +311,9 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
     parts = [_board_css(True), '<div class="cb-pin">', f"<h4>{escape(t('teams.top', lang))}</h4>"]
     for r in board.head(pinned).itertuples(index=False):
         status, _ = team_status(r, lang, screen=True, short=True)
-        parts.append(f'<div class="item top">{_rank_badge(r.rank)} <b>{escape(str(r.team))}</b>'
-                     f"<small>{pct(r.sealed_rate)} · {escape(str(r.block))}{' · ' + escape(status) if status else ''}</small></div>")
+        parts.append(f'<div class="item top">{_rank_badge(cast(int, r.rank))} <b>{escape(str(r.team))}</b>'
+                     f"<small>{pct(cast(float, r.sealed_rate))} · {escape(str(r.block))}"
+                     f"{' · ' + escape(status) if status else ''}</small></div>")
     laggards = board[board["laggard"]]
     if laggards.empty:
         parts.append(f"<h4>{escape(t('teams.bottom_none', lang))}</h4>")
@@ -326,7 +327,7 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
         colour = c["up"] if change.startswith("▲") else c["down"]
         moved = f' <span style="color:{colour}">{change}</span>' if change != "–" else ""
         parts.append(f'<div class="item {"lag" if r.laggard else ""}">{r.rank}. <b>{escape(str(r.team))}</b>'
-                     f"<small>{pct(r.sealed_rate)}{moved}"
+                     f"<small>{pct(cast(float, r.sealed_rate))}{moved}"
                      f" · {escape(status or str(r.block))}</small></div>")
     if len(laggards) > len(shown) and not laggards.empty:
         parts.append(f"<small>{escape(t('teams.more', lang, n=len(laggards) - len(shown)))}</small>")
@@ -343,7 +344,7 @@ def team_remaining_html(remaining: pd.DataFrame, lang: str, *, show_names: bool 
     body = []
     for r in remaining.itertuples(index=False):
         flags = sep.join(escape(f) for f in str(r.flags or "").split("|") if f)
-        colour = theme.STAGE_COLOURS.get(r.stage, theme.GAIN_FLAT)
+        colour = theme.STAGE_COLOURS.get(cast(str, r.stage), theme.GAIN_FLAT)
         body.append(
             "<tr>"
             f"<td>{escape(str(r.household_id))}</td>"

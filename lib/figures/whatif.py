@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -121,7 +121,7 @@ def scenario_curves(
     return [
         scenario_curve(daily, block=blk, stage=stage, asof=asof, baseline=baseline, scenario=scenario, marks=marks,
                        target=target, later=later, teams=teams, lang=lang, screen=screen)
-        for blk in shown.to_dict("records")
+        for blk in cast(list[dict[str, Any]], shown.to_dict("records"))
     ]
 
 

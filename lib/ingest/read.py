@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import openpyxl
@@ -476,7 +476,7 @@ def _tables_from_sheet(sheet: Sheet, ledger: Ledger, titles: list[str]) -> None:
         if len(rows):
             ledger.notes.append(Note(sheet.name, msg("ingest.note.no_header")))
         return
-    r = int(scores.idxmax())
+    r = int(cast(int, scores.idxmax()))  # the sheet's rows keep their positional RangeIndex
     upper = r - 1 if r > 0 and scores.iloc[r - 1] >= 1 else None
     if upper is None and r + 1 < len(scores) and scores.iloc[r + 1] >= 2:
         upper, r = r, r + 1
@@ -486,8 +486,8 @@ def _tables_from_sheet(sheet: Sheet, ledger: Ledger, titles: list[str]) -> None:
     # Per column: the header candidates, lower level first.
     candidates: list[list[tuple[str, str]]] = []
     for c in range(width):
-        lower = rows.iat[r, c]
-        up = rows.iat[upper, c] if upper is not None else None
+        lower: object = rows.iat[r, c]  # a cell: text, number or date as read, never bytes
+        up: object = rows.iat[upper, c] if upper is not None else None
         cands = []
         for raw in (lower, None if up is None or lower is None else f"{up}{lower}", up):
             if raw is not None and str(raw).strip():

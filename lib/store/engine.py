@@ -78,6 +78,7 @@ def data_version(engine: Engine) -> int:
 
 
 def bump_version(conn: Connection) -> None:
+    """Count one more data version inside the writing transaction (every cache keys on it)."""
     current = conn.execute(
         select(meta_table.c.value).where(meta_table.c.key == "data_version")
     ).scalar_one_or_none()

@@ -7,7 +7,7 @@ day and data version it was made on. Saving or deleting one does not bump
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
@@ -41,9 +41,11 @@ def save_scenario(engine: Engine, *, name: str, params: str, asof: date, data_ve
     with engine.begin() as conn:
         result = conn.execute(insert(scenarios_table).values(
             name=name, params=params, asof=asof, data_version=data_version,
-            created_at=datetime.now(timezone.utc).replace(tzinfo=None), created_by=created_by.strip()[:100],
+            created_at=datetime.now(UTC).replace(tzinfo=None), created_by=created_by.strip()[:100],
         ))
-        return int(result.inserted_primary_key[0])
+        inserted = result.inserted_primary_key
+        assert inserted is not None  # an executed one-row insert always has its key
+        return int(inserted[0])
 
 
 def list_scenarios(engine: Engine) -> pd.DataFrame:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import BindParameter, Engine, bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from lib import schema
@@ -39,7 +39,7 @@ def _none_if_na(value: Any) -> Any:
 def _records(frame: pd.DataFrame, columns: Iterable[str]) -> list[dict[str, Any]]:
     cols = [c for c in columns if c in frame.columns]
     rows = []
-    for rec in frame[cols].to_dict("records"):
+    for rec in cast(list[dict[str, Any]], frame[cols].to_dict("records")):
         rows.append({k: _none_if_na(v) for k, v in rec.items()})
     return rows
 
@@ -48,7 +48,8 @@ def _geometry_wkt(frame: pd.DataFrame) -> list[str | None]:
     if "geometry" not in frame.columns:
         return [None] * len(frame)
     geoms = np.asarray(frame["geometry"].to_numpy(), dtype=object)
-    geoms = np.where(pd.isna(geoms), None, geoms)
+    # numpy's stubs have no where() overload taking the None scalar; object arrays accept it at runtime.
+    geoms = np.where(pd.isna(geoms), None, geoms)  # type: ignore[call-overload]
     wkt = shapely.to_wkt(geoms, rounding_precision=7)
     return [None if w is None else str(w) for w in wkt]
 
@@ -67,7 +68,7 @@ def _upsert(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) 
     for row in updates:
         by_columns.setdefault(tuple(sorted(row)), []).append(row)
     for columns, group in by_columns.items():
-        values = {c: bindparam(f"v_{c}") for c in columns if c != key}
+        values: dict[str, BindParameter[Any]] = {c: bindparam(f"v_{c}") for c in columns if c != key}
         if not values:
             continue
         stmt = table.update().where(table.c[key] == bindparam("k_key")).values(**values)
@@ -107,7 +108,7 @@ def apply_import(
     is written.
     """
     with engine.begin() as conn:
-        batch_id = conn.execute(
+        inserted = conn.execute(
             import_batches_table.insert().values(
                 file_name=file_name,
                 sha256=sha256,
@@ -117,7 +118,9 @@ def apply_import(
                 status="applied",
                 summary=summary,
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None  # an executed one-row insert always has its key
+        batch_id = inserted[0]
         if blocks is not None and not blocks.empty:
             recs = _records(blocks, schema.BLOCK_COLUMNS)
             for rec, wkt in zip(recs, _geometry_wkt(blocks), strict=True):
@@ -165,14 +168,15 @@ def _write_milestones(conn: Connection, batch_id: int, milestones: pd.DataFrame)
     if missing:
         raise IntegrityViolation(f"household {missing[0]}: not in the households table")
     current = _current_milestones(conn, ids)
-    changes = []
+    changes: list[dict[str, Any]] = []
     for rec in milestones[["household_id", "stage", "date"]].itertuples(index=False):
+        hid, stage = cast(str, rec.household_id), cast(str, rec.stage)
         new = _to_date(rec.date)
-        old = current.get((rec.household_id, rec.stage))
+        old = current.get((hid, stage))
         if old == new:
             continue
-        changes.append({"household_id": rec.household_id, "stage": rec.stage, "old_date": old, "new_date": new})
-        current[(rec.household_id, rec.stage)] = new
+        changes.append({"household_id": hid, "stage": stage, "old_date": old, "new_date": new})
+        current[(hid, stage)] = new
     _check_order(current, {c["household_id"] for c in changes})
     _set_milestones(conn, [(c["household_id"], c["stage"], c["new_date"], batch_id) for c in changes])
     if changes:
@@ -293,13 +297,15 @@ def bulk_load(
     with engine.begin() as conn:
         if conn.execute(select(func.count()).select_from(households_table)).scalar_one():
             raise IntegrityViolation("bulk_load needs an empty database")
-        batch_id = conn.execute(
+        inserted = conn.execute(
             import_batches_table.insert().values(
                 file_name=file_name, sha256="", rows=len(households),
                 imported_at=datetime.now().replace(microsecond=0), imported_by="system",
                 status="applied", summary="bulk load",
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None  # an executed one-row insert always has its key
+        batch_id = inserted[0]
         brecs = _records(blocks, schema.BLOCK_COLUMNS)
         for rec, wkt in zip(brecs, _geometry_wkt(blocks), strict=True):
             rec["geometry_wkt"] = wkt

@@ -1,0 +1,1 @@
+"""The web edge: the only code that imports Streamlit (URL state, cached views, components, the session's role)."""

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -266,7 +266,7 @@ def _row_text(p: ingest.Problem, lang: str) -> str:
 
 
 def change_text(report: ingest.Report, lang: str) -> str:
-    """The change summary line: +12 签约，+9 封房，2 处日期更正 …"""
+    """The change summary line: +12 签约，+9 封房，2 处日期更正 …."""
     return report.changes.text(lang)
 
 
@@ -326,7 +326,7 @@ def undoable(batches: pd.DataFrame) -> dict[str, Any] | None:
     applied = batches[batches["status"] == "applied"]
     if applied.empty:
         return None
-    latest = applied.sort_values("batch_id").iloc[-1].to_dict()
+    latest = cast(dict[str, Any], applied.sort_values("batch_id").iloc[-1].to_dict())
     if not latest.get("sha256"):
         return None
     return latest

@@ -332,7 +332,7 @@ def filter_params() -> dict[str, list[str]]:
 
 
 def shell() -> dict[str, Any]:
-    """screen / rotate / refresh for this session."""
+    """Screen / rotate / refresh for this session."""
     return dict(st.session_state.get(_SHELL_KEY, {"screen": False, "rotate": None, "refresh": None}))
 
 

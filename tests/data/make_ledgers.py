@@ -104,7 +104,7 @@ def with_cached_formulas(data: bytes, sheet_index: int, values: dict[str, Any]) 
                 for ref, value in values.items():
                     pattern = re.compile(rf'(<c r="{ref}"[^>]*)(>)(<f>.*?</f>)(<v\s*/>|<v></v>)?')
                     typ = ' t="str"' if isinstance(value, str) else ""
-                    text = pattern.sub(lambda m: f"{m.group(1)}{typ}>{m.group(3)}<v>{value}</v>", text)
+                    text = pattern.sub(lambda m, typ=typ, value=value: f"{m.group(1)}{typ}>{m.group(3)}<v>{value}</v>", text)
                 body = text.encode("utf-8")
             dst.writestr(info, body)
     return out.getvalue()
@@ -308,7 +308,7 @@ def office_workbook(*, errors: bool = False, hidden: bool = False, totals_first:
             n += 1
             prog.append([n, *h[:7], *[_office_date(d, _DATE_FORMS[(n + j) % 4]) for j, d in enumerate(h[7:])]])
             r = prog.max_row
-            for j, d in enumerate(h[7:]):
+            for j, _d in enumerate(h[7:]):
                 cell = prog.cell(row=r, column=9 + j)
                 if isinstance(cell.value, date):
                     cell.number_format = "yyyy\\年m\\月d\\日" if _DATE_FORMS[(n + j) % 4] == "cn" else "yyyy\\-mm\\-dd"
@@ -342,9 +342,9 @@ def office_expected_notes(lang: str = "zh", *, totals_first: bool = False) -> li
     rows = (4, 9, 15) if totals_first else OFFICE_TOTAL_ROWS
     labels = ("合计", "小计", "小计") if totals_first else ("小计", "小计", "合计")
     if lang == "zh":
-        return [f"“进度”表第 {r} 行为合计行，已跳过（“序号”列为“{label}”）。" for r, label in zip(rows, labels)]
+        return [f"“进度”表第 {r} 行为合计行，已跳过（“序号”列为“{label}”）。" for r, label in zip(rows, labels, strict=False)]
     return [f"Sheet '进度', row {r} is a totals row, skipped (column '序号' reads '{label}')."
-            for r, label in zip(rows, labels)]
+            for r, label in zip(rows, labels, strict=False)]
 
 
 #: The corpus the tests' build step saves again through LibreOffice: name -> openpyxl bytes.
@@ -437,7 +437,7 @@ def campaign(with_progress: bool = True, data_version: int = 1) -> SimpleNamespa
     teams = pd.DataFrame([[r[0], r[1], r[2], r[3], r[4], {"雁塔二地块": "yanta-2", "状元地块": "zhuangyuan"}.get(r[5], r[5])]
                           for r in TEAMS[1:]], columns=["team_id", "name", "organisation", "kind", "leader", "block_id"])
     names = {"雁塔二地块": "yanta-2", "状元地块": "zhuangyuan"}
-    tnames = dict(zip(teams["name"], teams["team_id"]))
+    tnames = dict(zip(teams["name"], teams["team_id"], strict=False))
     hh = pd.DataFrame([[r[0], names.get(r[1], r[1]), tnames.get(r[2], r[2]), *r[3:]] for r in HOUSEHOLDS[1:]],
                       columns=["household_id", "block_id", "team_id", "address", "property_type", "ownership",
                                "floor_area_m2", "owner_name", "flags"])
