@@ -86,7 +86,7 @@ landing = (shell["rotate"].first_page() if shell["rotate"] else "command") if sh
 pages = registered_pages(lang, empty=empty, landing=landing)
 nav = st.navigation(pages, position="hidden" if shell["screen"] else "sidebar")
 # "/" shows the landing page: rotation and links name that page.
-shown_path = ("data" if empty else landing) if nav.url_path == "home" else nav.url_path
+shown_path = ("data" if empty else landing) if nav.url_path in ("", "home") else nav.url_path  # the default page's path is ""
 with st.sidebar:
     if shown_path in FILTERLESS_PAGES:  # nothing there reads them: keep them for the next page, show none
         kept = state.keep_filters()

@@ -182,7 +182,7 @@ def page_css(screen: bool) -> str:
         background: {SCREEN_ACCENT}; color: #fff; border-color: {SCREEN_ACCENT};}}
       [data-testid="stMain"] [data-testid="stCaptionContainer"] {{font-size: {s['body_px']}px;}}  /* no fine print on a TV */
       .cb-kpi {{--cb-tile: {SCREEN_TILE};}}
-      .cb-kpi .sub {{font-size: {s['body_px']}px;}}
+      .cb-kpi .sub {{font-size: {s['body_px']}px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}}
       .cb-kpi .label, .cb-kpi .sub, .cb-table th {{opacity: 1 !important; color: {SCREEN_MUTED} !important;}}
       .cb-table td {{border-bottom-color: rgba(255,255,255,0.18);}}
       [data-testid="stAlert"] p, [data-testid="stAlert"] span, [data-testid="stAlertContainer"] p {{color: #10151f !important;}}

@@ -112,7 +112,7 @@ def test_the_desk_labels_every_block_and_a_click_on_one_filters_the_board(board_
 
 def test_the_big_screen_shows_the_labelled_campaign_without_controls_or_notices(board_url):
     with chromium_page(1920, 1080) as page:
-        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&screen=1&lang=en")
+        open_and_settle(page, f"{board_url}/map?asof=2023-11-07&screen=1&lang=en&basemap=osm")
         assert _houses(page).count() == 694
         assert not main_scrolls(page)
         assert page.locator(MAP_FRAME).bounding_box()["height"] >= 700

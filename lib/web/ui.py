@@ -76,7 +76,7 @@ def kpi_tiles(tiles: list[tuple[str, str, str, str]]) -> None:
     """A row of tiles: (label, value, sub-line, accent colour). Text is escaped here."""
     cells = "".join(
         f'<div class="cb-kpi" style="--cb-accent:{accent}"><div class="label">{escape(label)}</div>'
-        f'<div class="value">{escape(value)}</div><div class="sub">{escape(sub)}</div></div>'
+        f'<div class="value">{escape(value)}</div><div class="sub" title="{escape(sub)}">{escape(sub)}</div></div>'
         for label, value, sub, accent in tiles
     )
     st.html(f'<div class="cb-kpis">{cells}</div>')
