@@ -345,9 +345,13 @@ def _last_import(url: str, version: int) -> datetime | None:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def brief_view(url: str, version: int, asof: date, scope: Scope, scoring: metrics.Scoring) -> brief.Brief:
     """:func:`lib.brief.brief_data` for one day and scope, with the last import time (freshness line)."""
-    forecasts = _forecast_view(ViewKey(url, version, asof, scope)).forecasts
+    k = ViewKey(url, version, asof, scope)
+    forecasts = _forecast_view(k).forecasts
+    answers = _whatif_baseline(k, None).table  # the what-if engine's 按期概率 for the board's own forecast
+    sealed = answers[(answers["stage"] == "sealed") & (answers["block_id"] != scenarios.CAMPAIGN) & answers["on_time"].notna()]
+    on_time = dict(zip(sealed["block_id"], sealed["on_time"].astype(float), strict=True))
     return brief.brief_data(load_campaign(url), asof, dict(scope), scoring=scoring, last_import=_last_import(url, version),
-                            forecasts=forecasts)
+                            forecasts=forecasts, on_time=on_time)
 
 
 @st.cache_resource(max_entries=48, show_spinner=False)
