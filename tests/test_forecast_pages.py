@@ -60,14 +60,14 @@ def test_overview_of_one_block_counts_from_its_own_launch(open_page):
     at = open_page("overview", asof="2023-11-07", block="zhuangyuan")
     assert not at.exception
     page = _html(at)
-    assert '<div class="value">第 43 天</div><div class="sub">/ 100</div>' in page
-    assert '<div class="value">57</div><div class="sub">截止 2024-01-03</div>' in page
+    assert '<div class="value">第 43 天</div><div class="sub" title="/ 100">/ 100</div>' in page
+    assert '<div class="value">57</div><div class="sub" title="截止 2024-01-03">截止 2024-01-03</div>' in page
 
 
 def test_overview_of_the_campaign_says_whose_day_it_is(open_page):
     at = open_page("overview", asof="2023-11-07")
     page = _html(at)
-    assert '<div class="value">第 53 天</div><div class="sub">/ 100 · 按最早启动 2023-09-16 计</div>' in page
+    assert '<div class="value">第 53 天</div><div class="sub" title="/ 100 · 按最早启动 2023-09-16 计">/ 100 · 按最早启动 2023-09-16 计</div>' in page
 
 
 def test_teams_a_finished_team_keeps_its_place(open_page):
