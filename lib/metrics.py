@@ -769,3 +769,16 @@ def outlook(statuses: Sequence[str]) -> str:
     if not known:
         return "no_data"
     return min(known, key=OUTLOOK_ORDER.index)
+
+
+def board_bottom(board: pd.DataFrame, n: int, skip: int) -> tuple[pd.DataFrame, bool]:
+    """The leaderboard's bottom rows to name beside its top, and whether they are laggards.
+
+    The laggards, worst first, at most ``n``; when there are none, the last
+    ``n`` teams after the top ``skip``, worst first. The wall's pinned panel
+    and the command canvas both name the same teams this way.
+    """
+    laggards = board[board["laggard"]]
+    if laggards.empty:
+        return board.iloc[skip:].tail(n).iloc[::-1], False
+    return laggards.iloc[::-1].head(n), True

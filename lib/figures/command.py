@@ -180,13 +180,12 @@ def leaders_html(board: pd.DataFrame, lang: str, *, n: int = 3) -> str:
     for r in leaders:
         medal = theme.MEDAL_COLOURS[r.rank - 1] if r.rank <= len(theme.MEDAL_COLOURS) else theme.SCREEN_MUTED
         parts.append(row(r, "top", f'<span class="badge" style="background:{medal}">{r.rank}</span>'))
-    laggards = board[board["laggard"]]
-    if laggards.empty:
+    shown, lagging = metrics.board_bottom(board, n, skip=n)
+    if not lagging:
         parts.append(f'<div class="cb-section">{escape(t("command.bottom_none", lang))}</div>')
-        shown = board.iloc[n:].tail(n).iloc[::-1]
     else:
-        parts.append(f'<div class="cb-section lag">⚠ {escape(t("command.bottom", lang))} · {len(laggards)}</div>')
-        shown = laggards.iloc[::-1].head(n)
+        n_lag = int(board["laggard"].sum())
+        parts.append(f'<div class="cb-section lag">⚠ {escape(t("command.bottom", lang))} · {n_lag}</div>')
     tail: list[Any] = list(shown.itertuples(index=False))
     for r in tail:
         parts.append(row(r, "lag" if r.laggard else "", f'<span class="badge plain">{r.rank}</span>'))

@@ -314,13 +314,12 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
         parts.append(f'<div class="item top">{_rank_badge(cast(int, r.rank))} <b>{escape(str(r.team))}</b>'
                      f"<small>{pct(cast(float, r.sealed_rate))} · {escape(str(r.block))}"
                      f"{' · ' + escape(status) if status else ''}</small></div>")
-    laggards = board[board["laggard"]]
-    if laggards.empty:
+    shown, lagging = metrics.board_bottom(board, pinned + 2 if board["laggard"].any() else pinned, skip=pinned)
+    n_lag = int(board["laggard"].sum())
+    if not lagging:
         parts.append(f"<h4>{escape(t('teams.bottom_none', lang))}</h4>")
-        shown = board.iloc[pinned:].tail(pinned).iloc[::-1]
     else:
-        parts.append(f'<h4 style="color:{c["lag"]}">⚠ {escape(t("teams.bottom", lang))} · {len(laggards)}</h4>')
-        shown = laggards.iloc[::-1].head(pinned + 2)
+        parts.append(f'<h4 style="color:{c["lag"]}">⚠ {escape(t("teams.bottom", lang))} · {n_lag}</h4>')
     for r in shown.itertuples(index=False):
         status, _ = team_status(r, lang, screen=True, short=True)
         change = rank_change_text(r.rank_change)
@@ -329,8 +328,8 @@ def team_pinned_html(board: pd.DataFrame, lang: str, *, pinned: int = theme.SCRE
         parts.append(f'<div class="item {"lag" if r.laggard else ""}">{r.rank}. <b>{escape(str(r.team))}</b>'
                      f"<small>{pct(cast(float, r.sealed_rate))}{moved}"
                      f" · {escape(status or str(r.block))}</small></div>")
-    if len(laggards) > len(shown) and not laggards.empty:
-        parts.append(f"<small>{escape(t('teams.more', lang, n=len(laggards) - len(shown)))}</small>")
+    if lagging and n_lag > len(shown):
+        parts.append(f"<small>{escape(t('teams.more', lang, n=n_lag - len(shown)))}</small>")
     parts.append("</div>")
     return "".join(parts)
 
