@@ -24,7 +24,7 @@ import pandas as pd
 from lib import ingest, store
 from lib.i18n import t
 from lib.schema import is_missing
-from lib.web import auth
+from lib.web import auth, warmup
 from lib.web.escape import md_escape  # noqa: F401  (the page escapes through data_page.md_escape)
 
 log = logging.getLogger(__name__)
@@ -222,6 +222,7 @@ def apply_preview(preview: Preview, engine: Any, *, who: str, accepted: bool, la
     if result.created:
         auth.record("import", who=who.strip(), engine=engine,
                     detail=f"batch {result.batch_id}: {preview.report.file_name} · {preview.report.changes.text_en()}")
+        warmup.after_write()
         return "success", t("data.applied", lang, message=message)
     return "info", message
 
@@ -233,6 +234,7 @@ def undo(engine: Any, batch_id: int, lang: str) -> tuple[str, str]:
     except ValueError as exc:
         return "error", t("data.undo_failed", lang, error=str(exc))
     auth.record("undo", engine=engine, detail=f"batch {int(batch_id)}")
+    warmup.after_write()
     return "success", t("data.undone", lang, batch=batch_id)
 
 
