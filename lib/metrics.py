@@ -756,6 +756,13 @@ def block_outlooks(table: pd.DataFrame, forecasts: pd.DataFrame) -> pd.Series:
     return pd.Series(flags, dtype="object")
 
 
+def worst_first(table: pd.DataFrame, forecasts: pd.DataFrame) -> list[str]:
+    """Block ids, the worst outlook first (:data:`OUTLOOKS` order), the table's own order within one outlook."""
+    flags = block_outlooks(table, forecasts)
+    rank = {label: i for i, label in enumerate(OUTLOOKS)}
+    return sorted(flags.index, key=lambda block_id: rank[flags[block_id]])
+
+
 def outlook(statuses: Sequence[str]) -> str:
     """A block's outlook: the worst of its stages' statuses (:data:`OUTLOOK_ORDER`).
 

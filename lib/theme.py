@@ -71,6 +71,11 @@ PROGRESS_CHART_PX = {"screen": 300, "desk": 330}
 # --- teams -------------------------------------------------------------------
 #: How many teams the big screen pins at the top and bottom of the board.
 SCREEN_PINNED = 3
+#: Per-block charts drawn when a page opens (the curves, the what-if): a 67-block city would draw 67 plotly
+#: charts, seconds in the browser. More blocks than this show the worst first and the rest on request.
+FIRST_PAINT_CHARTS = 12
+#: Leaderboard rows at a desk when a page opens: the top and the bottom this many each, the middle on request.
+FIRST_PAINT_BOARD_ENDS = 50
 #: Gold, silver and bronze badges for ranks 1–3 (CSS, not emoji: TVs on an intranet often lack emoji fonts).
 MEDAL_COLOURS = ("#f2c230", "#c0c7d0", "#d08c4a")
 #: Gains and flags on the big screen's dark ground (GAIN_UP / LAGGARD are for white).

@@ -29,10 +29,7 @@ if table.empty:
 charts = views.curve_figures(f, x, chart)
 
 # Two charts a row: a 2×2 grid on the big screen; Streamlit stacks the columns on a phone.
-for start in range(0, len(charts), 2):
-    for column, fig in zip(st.columns(2, gap="small"), charts[start : start + 2], strict=False):
-        with column:
-            st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True})
+ui.chart_grid(charts, f.lang, screen=f.screen)
 
 st.html(progress.forecast_table_html(table, forecasts, f.asof, f.lang, screen=f.screen))
 st.caption(progress.trust_line(view.backtest, f.lang))

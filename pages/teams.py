@@ -32,7 +32,9 @@ if f.screen:
 st.subheader(t("teams.title", f.lang))
 st.caption(teams.team_summary(board, f.lang))
 # A row is a link to its team's drill-down below (the link keeps every filter).
-st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score, focus_query=state.link_query(f)))
+# A long board (a 100 k city has 1,400 teams) opens on its top and bottom; the middle on request.
+ends = ui.board_ends(len(board), f.lang)
+st.html(teams.team_leaderboard_html(board, f.lang, show_score=show_score, focus_query=state.link_query(f), ends=ends))
 with st.expander(t("teams.rule_title", f.lang), expanded=True):
     st.markdown("\n".join(f"- {line}" for line in [*rules, t("teams.rule_config", f.lang)]))
 

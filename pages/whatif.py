@@ -54,10 +54,7 @@ with answers:
     st.html(views.whatif_answers_html(f, scenario, stage, backtest))
 
 charts = views.whatif_figures(f, scenario, stage, backtest)
-for start in range(0, len(charts), 2):
-    for column, fig in zip(st.columns(2, gap="small"), charts[start : start + 2], strict=False):
-        with column:
-            st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True})
+ui.chart_grid(charts, f.lang, screen=f.screen)
 
 if f.screen:
     ui.end_page()

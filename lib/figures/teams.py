@@ -232,6 +232,8 @@ def _board_css(screen: bool) -> str:
         .cb-board .phone {{display: block; font-size: 12px;}}
         .cb-bar {{min-width: 3em;}}
       }}
+      .cb-gap {{padding: 10px 8px; text-align: center; opacity: .75; font-size: .92em;
+                 border-top: 1px dashed rgba(128,128,128,.5); border-bottom: 1px dashed rgba(128,128,128,.5);}}
       .cb-pages {{display: grid; overflow: hidden; min-height: {SCREEN_BOARD_HEIGHT};}}
       .cb-page {{grid-area: 1 / 1; display: flex; flex-direction: column;}}
       .cb-page > table {{flex: 1 1 auto;}}
@@ -271,6 +273,7 @@ def team_leaderboard_html(
     focus_query: str | None = None,
     rows_per_page: int = SCREEN_ROWS_PER_PAGE,
     page_seconds: int = SCREEN_PAGE_SECONDS,
+    ends: int | None = None,
 ) -> str:
     """The leaderboard table of :func:`lib.metrics.team_board` rows, best first.
 
@@ -280,12 +283,19 @@ def team_leaderboard_html(
     the table scrolls sideways inside itself (a laptop first drops the
     reference counts), and on a phone the secondary columns give way.
     ``focus_query``, the query string of the current link, makes each desk
-    row a link to that team's drill-down (``focus=<team>``).
+    row a link to that team's drill-down (``focus=<team>``). ``ends`` cuts a
+    long desk board to its first and last ``ends`` rows, with a line saying
+    which ranks are left out.
     """
     cols = _board_columns(lang, screen=screen, show_score=show_score, focus_query=None if screen else focus_query)
     rows = list(board.itertuples(index=False))
     if not screen:
-        return f'{_board_css(screen)}<div class="cb-scroll">{_table(cols, rows, lang)}</div>'
+        ends = len(rows) if ends is None else ends
+        if len(rows) <= 2 * ends:
+            return f'{_board_css(screen)}<div class="cb-scroll">{_table(cols, rows, lang)}</div>'
+        gap = t("teams.middle", lang, first=rows[ends].rank, last=rows[-ends - 1].rank, n=len(rows) - 2 * ends)
+        return (f'{_board_css(screen)}<div class="cb-scroll">{_table(cols, rows[:ends], lang)}'
+                f'<div class="cb-gap">{escape(gap)}</div>{_table(cols, rows[-ends:], lang)}</div>')
     n = screen_pages(len(rows), rows_per_page)
     if n == 1:
         return f'{_board_css(screen)}<div class="cb-pages" data-pages="1"><div class="cb-page">{_table(cols, rows, lang)}</div></div>'

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
+from typing import Any
 
 import streamlit as st
 
 from lib import freshness, theme
+from lib.figures.parcel_map import parse_flag
 from lib.i18n import t
+from lib.web import state
 from lib.web.escape import md_escape
 from lib.web.rotation import Rotation
 
@@ -182,3 +185,32 @@ def share_box(link: str, frozen_link: str, lang: str) -> None:
         freeze = st.toggle(t("share.freeze", lang), key="share-freeze", help=t("share.freeze_help", lang))
         st.caption(t("share.hint", lang))
         st.code(frozen_link if freeze else link, language=None, wrap_lines=True)
+
+
+def shows_all(count: int, first_paint: int, label: str, *, screen: bool) -> bool:
+    """Whether a long list is shown whole: a switch (``all=1`` in the link) once it is longer than ``first_paint``.
+
+    Short lists are always whole; the wall screen, which nobody clicks, never.
+    """
+    if count <= first_paint:
+        return True
+    if screen:
+        return False
+    return bool(state.bound(st.toggle, "all", default=False, parse=parse_flag, serialise=lambda _: ["1"], label=label))
+
+
+def chart_grid(charts: Sequence[Any], lang: str, *, screen: bool) -> None:
+    """Plotly charts two to a row; past :data:`lib.theme.FIRST_PAINT_CHARTS`, the rest behind :func:`shows_all`."""
+    first = theme.FIRST_PAINT_CHARTS
+    label = t("charts.all", lang, n=len(charts), first=first)
+    shown = list(charts) if shows_all(len(charts), first, label, screen=screen) else list(charts)[:first]
+    for start in range(0, len(shown), 2):
+        for column, fig in zip(st.columns(2, gap="small"), shown[start : start + 2], strict=False):
+            with column:
+                st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "responsive": True})
+
+
+def board_ends(count: int, lang: str) -> int | None:
+    """How many rows a desk leaderboard shows at each end (None: all), with its "show all" switch."""
+    ends = theme.FIRST_PAINT_BOARD_ENDS
+    return None if shows_all(count, 2 * ends, t("teams.all", lang, n=count), screen=False) else ends

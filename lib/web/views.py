@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import assets, backtest, brief, freshness, metrics, scenarios, store
+from lib import assets, backtest, brief, freshness, metrics, scenarios, store, theme
 from lib.brief import render as brief_render
 from lib.figures import command, overview, parcel_map, progress, teams, whatif
 from lib.store import snapshot
@@ -225,6 +225,9 @@ def _curve_figures(k: ViewKey, x: str, chart: str, lang: str, screen: bool) -> l
     url, _, asof, _ = k
     view = _curves_view(k)
     blocks = load_campaign(url).blocks
+    if chart == "blocks" and len(view.table) > theme.FIRST_PAINT_CHARTS:  # the first paint shows the worst blocks
+        order = {block_id: i for i, block_id in enumerate(metrics.worst_first(view.table, view.forecasts))}
+        blocks = blocks.iloc[blocks["block_id"].map(order).fillna(len(order)).argsort(kind="stable")]
     return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths,
                                     forecasts=view.forecasts)
 
@@ -466,8 +469,12 @@ def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, b
     Cached per block on what its chart shows, so a lever on one block rebuilds one chart (plotly's validation is costly).
     """
     k = key(filters)
-    return [_whatif_figure(k, bid, drawn, scenario.target, stage, backtest, filters.lang, filters.screen, scenario)
-            for bid, drawn in _whatif_drawn(k, scenario, stage).items()]
+    drawn_by_block = _whatif_drawn(k, scenario, stage)
+    order = list(drawn_by_block)
+    if len(order) > theme.FIRST_PAINT_CHARTS:  # the first paint shows the blocks with a lever: their chart is the answer
+        order.sort(key=lambda bid: not drawn_by_block[bid][1])
+    return [_whatif_figure(k, bid, drawn_by_block[bid], scenario.target, stage, backtest, filters.lang, filters.screen,
+                           scenario) for bid in order]
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
