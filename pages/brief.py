@@ -26,7 +26,7 @@ downloads = st.container(horizontal=True)
 for ext, icon in (("png", ":material/image:"), ("pdf", ":material/picture_as_pdf:"), ("xlsx", ":material/table_view:")):
     downloads.download_button(
         t(f"brief.download_{ext}", f.lang), key=f"brief-{ext}", icon=icon, on_click="ignore",
-        data=png if ext == "png" else (lambda ext=ext: views.brief_file(*key, f.lang, ext)),
+        data=lambda ext=ext: views.brief_file(*key, f.lang, ext),  # made on click: the preview already fetched the PNG
         file_name=views.brief_file_name(f.asof, ext, f.lang), mime=views.BRIEF_MIME[ext],
     )
 st.caption(t("brief.help", f.lang))
