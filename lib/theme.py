@@ -74,6 +74,8 @@ SCREEN_PINNED = 3
 #: Per-block charts drawn when a page opens (the curves, the what-if): a 67-block city would draw 67 plotly
 #: charts, seconds in the browser. More blocks than this show the worst first and the rest on request.
 FIRST_PAINT_CHARTS = 12
+#: Per-block charts on the wall screen: its 2×2 grid (the canvas never scrolls), the worst blocks first.
+SCREEN_CHARTS = 4
 #: Leaderboard rows at a desk when a page opens: the top and the bottom this many each, the middle on request.
 FIRST_PAINT_BOARD_ENDS = 50
 #: Gold, silver and bronze badges for ranks 1–3 (CSS, not emoji: TVs on an intranet often lack emoji fonts).

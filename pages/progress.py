@@ -29,9 +29,9 @@ if table.empty:
 charts = views.curve_figures(f, x, chart)
 
 # Two charts a row: a 2×2 grid on the big screen; Streamlit stacks the columns on a phone.
-ui.chart_grid(charts, f.lang, screen=f.screen)
+ui.chart_grid(charts, f.lang, screen=f.screen, first=views.chart_limit(f.screen))
 
-st.html(progress.forecast_table_html(table, forecasts, f.asof, f.lang, screen=f.screen))
+st.html(progress.forecast_table_html(views.wall_table(view, f.screen), forecasts, f.asof, f.lang, screen=f.screen))
 st.caption(progress.trust_line(view.backtest, f.lang))
 if not f.screen:
     st.caption(t("progress.method", f.lang))

@@ -54,7 +54,7 @@ with answers:
     st.html(views.whatif_answers_html(f, scenario, stage, backtest))
 
 charts = views.whatif_figures(f, scenario, stage, backtest)
-ui.chart_grid(charts, f.lang, screen=f.screen)
+ui.chart_grid(charts, f.lang, screen=f.screen, first=views.chart_limit(f.screen))
 
 if f.screen:
     ui.end_page()

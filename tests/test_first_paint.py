@@ -81,3 +81,26 @@ def test_board_ends_in_english_keep_the_first_and_last_ranks(demo_campaign):
     html = teams.team_leaderboard_html(board, "en", ends=2)
     assert "ranks 3–16 (14 teams) not listed" in html
     assert html.count("<tr class=") == 4
+
+
+def test_the_wall_draws_only_its_grid_worst_first_without_a_switch(open_page, monkeypatch):
+    monkeypatch.setattr(theme, "SCREEN_CHARTS", 2)
+    st.cache_resource.clear()
+    at = open_page("progress", asof="2023-11-07", screen="1")
+    assert not at.exception
+    assert _titles(at) == ["<b>汽车南站及周边地块</b>", "<b>状元地块</b>"]  # the canvas never scrolls: no more
+    assert not [w for w in at.toggle if w.key == "all"]
+    st.cache_resource.clear()
+
+
+def test_the_demo_wall_keeps_its_four_curves(open_page):
+    assert len(_titles(open_page("progress", asof="2023-11-07", screen="1"))) == 4
+
+
+def test_the_wall_table_lists_the_charted_blocks_only(open_page, monkeypatch):
+    monkeypatch.setattr(theme, "SCREEN_CHARTS", 2)
+    st.cache_resource.clear()
+    at = open_page("progress", asof="2023-11-07", screen="1")
+    table = next(str(el.value) for el in at.get("html") if "汽车南站" in str(el.value) and "<table" in str(el.value))
+    assert "状元地块" in table and "雁塔二地块" not in table and "连江中路" not in table
+    st.cache_resource.clear()

@@ -199,9 +199,8 @@ def shows_all(count: int, first_paint: int, label: str, *, screen: bool) -> bool
     return bool(state.bound(st.toggle, "all", default=False, parse=parse_flag, serialise=lambda _: ["1"], label=label))
 
 
-def chart_grid(charts: Sequence[Any], lang: str, *, screen: bool) -> None:
-    """Plotly charts two to a row; past :data:`lib.theme.FIRST_PAINT_CHARTS`, the rest behind :func:`shows_all`."""
-    first = theme.FIRST_PAINT_CHARTS
+def chart_grid(charts: Sequence[Any], lang: str, *, screen: bool, first: int) -> None:
+    """Plotly charts two to a row; past ``first`` of them, the rest behind :func:`shows_all` (the wall: never)."""
     label = t("charts.all", lang, n=len(charts), first=first)
     shown = list(charts) if shows_all(len(charts), first, label, screen=screen) else list(charts)[:first]
     for start in range(0, len(shown), 2):

@@ -215,6 +215,20 @@ def _curves_view(k: ViewKey) -> CurvesView:
     )
 
 
+def chart_limit(screen: bool) -> int:
+    """How many per-block charts a page draws when it opens (the rest on request; on the wall, never)."""
+    return theme.SCREEN_CHARTS if screen else theme.FIRST_PAINT_CHARTS
+
+
+def wall_table(view: CurvesView, screen: bool) -> pd.DataFrame:
+    """The curves' table rows a page shows: on the wall, past its grid, only the charted (worst) blocks."""
+    limit = chart_limit(screen)
+    if not screen or len(view.table) <= limit:
+        return view.table
+    worst = metrics.worst_first(view.table, view.forecasts)[:limit]
+    return view.table.set_index("block_id").loc[worst].reset_index()[view.table.columns]
+
+
 def curve_figures(filters: Filters, x: str, chart: str) -> list[go.Figure]:
     """The curves page's charts; plotly's validation is costly, so they are cached per view too."""
     return _curve_figures(key(filters), x, chart, filters.lang, filters.screen)
@@ -225,7 +239,7 @@ def _curve_figures(k: ViewKey, x: str, chart: str, lang: str, screen: bool) -> l
     url, _, asof, _ = k
     view = _curves_view(k)
     blocks = load_campaign(url).blocks
-    if chart == "blocks" and len(view.table) > theme.FIRST_PAINT_CHARTS:  # the first paint shows the worst blocks
+    if chart == "blocks" and len(view.table) > chart_limit(screen):  # the first paint shows the worst blocks
         order = {block_id: i for i, block_id in enumerate(metrics.worst_first(view.table, view.forecasts))}
         blocks = blocks.iloc[blocks["block_id"].map(order).fillna(len(order)).argsort(kind="stable")]
     return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths,
@@ -471,7 +485,7 @@ def whatif_figures(filters: Filters, scenario: scenarios.Scenario, stage: str, b
     k = key(filters)
     drawn_by_block = _whatif_drawn(k, scenario, stage)
     order = list(drawn_by_block)
-    if len(order) > theme.FIRST_PAINT_CHARTS:  # the first paint shows the blocks with a lever: their chart is the answer
+    if len(order) > chart_limit(filters.screen):  # the first paint shows the blocks with a lever: their chart is the answer
         order.sort(key=lambda bid: not drawn_by_block[bid][1])
     return [_whatif_figure(k, bid, drawn_by_block[bid], scenario.target, stage, backtest, filters.lang, filters.screen,
                            scenario) for bid in order]
