@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.pages import database_for
+from lib.figures.parcel_map import MAX_FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTLE_MS = 600
@@ -217,7 +218,7 @@ def measure(sizes: list[str], pages: list[str], runs: int) -> tuple[list[Result]
                     with run_streamlit(ROOT / "app.py", ROOT, env=env) as base:
                         extras[size][f"cold_{cold_page}_ms"] = open_once(browser, f"{base}/{cold_page}", run_log).ms
                 with run_streamlit(ROOT / "app.py", ROOT, env=env) as base:
-                    drawn = min(SIZES[size], 5000)
+                    drawn = min(SIZES[size], MAX_FEATURES)  # as many footprints as the board's map draws
                     floors = {k: Result(size, f"floor:{k}") for k in FLOOR_APPS}
                     board = {p: Result(size, p) for p in pages}
                     for p in pages:  # warm every page's cache once

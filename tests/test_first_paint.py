@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -76,8 +77,7 @@ def test_a_long_board_shows_its_top_and_bottom_and_names_the_ranks_between(open_
 
 
 def test_board_ends_in_english_keep_the_first_and_last_ranks(demo_campaign):
-    board = metrics.team_board(demo_campaign.households, demo_campaign.teams, demo_campaign.blocks,
-                               pd.Timestamp("2023-11-07").date())
+    board = metrics.team_board(demo_campaign.households, demo_campaign.teams, demo_campaign.blocks, date(2023, 11, 7))
     html = teams.team_leaderboard_html(board, "en", ends=2)
     assert "ranks 3–16 (14 teams) not listed" in html
     assert html.count("<tr class=") == 4

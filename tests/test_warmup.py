@@ -77,7 +77,7 @@ def test_lifespan_warms_before_it_serves_and_then_warms_after_writes(demo_db_url
     monkeypatch.setenv("DATABASE_URL", demo_db_url)
     ran = []
     monkeypatch.setattr(warmup, "warm", lambda: ran.append("warm") or 0.0)
-    monkeypatch.setattr(warmup, "_serving", type(warmup._serving)())
+    monkeypatch.setattr(warmup, "_serving", threading.Event())
     warmup.after_write()
     assert ran == []  # not a served board (AppTest, the CLIs): nothing starts in the background
 

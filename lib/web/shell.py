@@ -45,13 +45,11 @@ def registered_pages(lang: str, *, empty: bool = False, landing: str = "overview
     # the landing page there (in this same run: a switch_page would run the
     # script twice), so every page, the overview included, has its own path too.
     target = "data" if empty else landing
+
     def show_landing() -> None:
         runpy.run_path(str(PAGES_DIR / f"{target}.py"), run_name="__main__")
 
-    home = st.Page(
-        show_landing,
-        title=t("app.title", lang), url_path="home", default=True, visibility="hidden",
-    )
+    home = st.Page(show_landing, title=t("app.title", lang), url_path="home", default=True, visibility="hidden")
     st.session_state["_state_page_paths"] = [p.url_path for p in pages]
     return [home, *pages]
 
@@ -60,7 +58,6 @@ def _stop_with(message: str, lang: str, kind: str = "info") -> None:
     getattr(st, kind)(message)
     st.navigation(registered_pages(lang), position="hidden")
     st.stop()
-
 
 
 def run() -> None:

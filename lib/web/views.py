@@ -241,7 +241,7 @@ def _curve_figures(k: ViewKey, x: str, chart: str, lang: str, screen: bool) -> l
     blocks = load_campaign(url).blocks
     if chart == "blocks" and len(view.table) > chart_limit(screen):  # the first paint shows the worst blocks
         order = {block_id: i for i, block_id in enumerate(metrics.worst_first(view.table, view.forecasts))}
-        blocks = blocks.iloc[blocks["block_id"].map(order).fillna(len(order)).argsort(kind="stable")]
+        blocks = blocks.sort_values("block_id", key=lambda ids: ids.map(order).fillna(len(order)), kind="stable")
     return progress.progress_curves(view.daily, blocks=blocks, asof=asof, x=x, chart=chart, lang=lang, screen=screen, paths=view.paths,
                                     forecasts=view.forecasts)
 

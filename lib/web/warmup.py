@@ -51,15 +51,16 @@ def warm() -> float:
     rule, _ = views.scoring()
     settings = views.load_basemap_settings()
     basemap, _ = parcel_map.resolve_basemap(settings.default, settings)
-    for lang in ("zh", "en"):
+    plain = state.Filters(asof=campaign.last_data_day)
+    views.block_view(plain)  # the numbers: one per view, whatever the language or the mode
+    views.team_view(plain, rule)
+    views.map_view(plain, datum=parcel_map.datum_for(basemap))
+    views.curves_view(plain)
+    for lang in ("zh", "en"):  # the figures: per language, at a desk and on the wall
         for screen in (False, True):
             f = state.Filters(asof=campaign.last_data_day, lang=lang, screen=screen)
-            views.block_view(f)
-            views.team_view(f, rule)
-            views.map_view(f, datum=parcel_map.datum_for(basemap))
             views.command_curves(f)
             views.rate_bars(f)
-            views.curves_view(f)
             views.curve_figures(f, "day", "blocks")
     elapsed = time.perf_counter() - started
     log.info("warm-up done in %.1f s (%d households)", elapsed, len(campaign.households))
