@@ -104,3 +104,12 @@ def test_the_wall_table_lists_the_charted_blocks_only(open_page, monkeypatch):
     table = next(str(el.value) for el in at.get("html") if "汽车南站" in str(el.value) and "<table" in str(el.value))
     assert "状元地块" in table and "雁塔二地块" not in table and "连江中路" not in table
     st.cache_resource.clear()
+
+
+def test_a_malformed_all_in_the_link_is_dropped_with_a_notice(open_page, few_charts):
+    at = open_page("progress", asof="2023-11-07", all="<script>alert(1)</script>")
+    assert not at.exception
+    assert len(_titles(at)) == 2  # the default view: the worst two, the switch off
+    notices = " ".join(str(n.value) for n in [*at.warning, *at.info, *at.toast])
+    assert r"链接中的参数已忽略：all=\<script\>alert(1)\</script\>（无此项）" in notices  # escaped, never markup
+    assert "<script>" not in " ".join(str(el.value) for el in at.get("html"))
